@@ -1,0 +1,1 @@
+"""Assistant: hybrid retrieval over the ingest index and cited Dutch answers."""

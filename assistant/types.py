@@ -1,0 +1,109 @@
+"""What the assistant hands to the command line, the chat page and the evals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+AnswerMode = Literal["extractive", "llm"]
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its full citation and how it was found.
+
+    score is the fused (reciprocal rank fusion) score; dense_rank/bm25_rank are 1-based
+    ranks in each list, None when the passage was not in that list.
+    """
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    publisher: str
+    date: str
+    page: int | None
+    section: str
+    text: str
+    chunk_index: int
+    start: int
+    end: int
+    score: float = 0.0
+    rank: int = 0
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+
+    def to_search_json(self) -> dict[str, Any]:
+        """The `vraagbaak search --json` shape (DESIGN.md contract)."""
+        return {
+            "rank": self.rank,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "page": self.page,
+            "section": self.section,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass
+class Citation:
+    """One numbered source of an answer: [n] in the text points here."""
+
+    n: int
+    doc_id: str
+    title: str
+    publisher: str
+    date: str
+    page: int | None
+    section: str
+    quote: str
+    text: str
+    chunk_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date,
+            "page": self.page,
+            "section": self.section,
+            "quote": self.quote,
+            "text": self.text,
+        }
+
+
+@dataclass
+class Answer:
+    """A complete answer. abstained=True means the documents do not answer the question;
+    notices carry things the user must know (LLM fallback, removed citations)."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    mode: AnswerMode
+    abstained: bool
+    standalone_question: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    flagged: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The `vraagbaak ask --json` shape (DESIGN.md contract) plus extra fields."""
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "citations": [c.to_json() for c in self.citations],
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "notices": list(self.notices),
+            "flagged": self.flagged,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

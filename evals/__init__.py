@@ -1,0 +1,1 @@
+"""Answer-quality evals: fixed Q&A set, metrics, report, regression gate."""
