@@ -1,0 +1,88 @@
+"""BM25 over the live chunks (bm25s, Dutch Snowball stemming, Dutch stop words).
+
+Derived data: saved next to the Chroma store under a signature of the live state and rebuilt
+from the collection whenever it is missing or stale (a Chroma server shared by colleagues,
+a deleted folder, an interrupted ingest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from ingest.lexical import content_terms
+
+
+class BM25Index:
+    """bm25s over stemmed content words, with chunk ids and doc ids aligned to rows."""
+
+    def __init__(self, retriever: bm25s.BM25, ids: list[str], doc_ids: list[str], signature: str):
+        self._retriever = retriever
+        self.ids = ids
+        self.doc_ids = np.array(doc_ids)
+        self.signature = signature
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], doc_ids: list[str], signature: str):
+        corpus_tokens = [content_terms(t) or ["_leeg_"] for t in texts]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(corpus_tokens, show_progress=False)
+        return cls(retriever, ids, doc_ids, signature)
+
+    def search(
+        self, query: str, n: int, doc_ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-n (chunk id, score) with score > 0, optionally within some documents."""
+        terms = [t for t in content_terms(query, drop_question_words=True) if t]
+        if not terms or not self.ids:
+            return []
+        vocab = self._retriever.vocab_dict
+        known = [t for t in terms if t in vocab]
+        if not known:
+            return []
+        scores = self._retriever.get_scores(known)
+        if doc_ids is not None:
+            scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, folder: Path) -> None:
+        """Written aside then renamed into place, so readers never see half an index."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
+        try:
+            self._retriever.save(str(tmp / "bm25"))
+            (tmp / "rows.json").write_text(
+                json.dumps(
+                    {"signature": self.signature, "ids": self.ids, "doc_ids": self.doc_ids.tolist()}
+                ),
+                encoding="utf-8",
+            )
+            old = folder.with_name(folder.name + ".old")
+            if folder.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, signature: str) -> BM25Index | None:
+        """The saved index if it matches the live state, else None (caller rebuilds)."""
+        try:
+            rows = json.loads((folder / "rows.json").read_text(encoding="utf-8"))
+            if rows.get("signature") != signature:
+                return None
+            retriever = bm25s.BM25.load(str(folder / "bm25"))
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(retriever, rows["ids"], rows["doc_ids"], signature)

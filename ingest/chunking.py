@@ -1,0 +1,143 @@
+"""Structure-aware, sentence-aware chunking.
+
+Chunks never cross a section boundary (a citation names one section) and never cut a
+sentence: blocks are split into sentences and LangChain's TextSplitter merge logic packs
+whole sentences up to `chunk_size` characters, with whole-sentence overlap. A very short
+section is merged into the next one of the same parent so tiny chunks do not crowd results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from langchain_text_splitters import TextSplitter
+
+from ingest.models import Block, Chunk
+from ingest.sentences import sentence_spans
+
+CHUNK_SIZE = 900
+CHUNK_OVERLAP = 180
+BLOCK_SEPARATOR = "\n\n"
+
+
+class SentenceSplitter(TextSplitter):
+    """Splits text into sentences and lets TextSplitter merge them into sized chunks."""
+
+    def split_text(self, text: str) -> list[str]:
+        sentences = [text[a:b] for a, b in sentence_spans(text)]
+        return self._merge_splits(sentences, " ")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One sentence (or list item) of the clean document, with its location."""
+
+    text: str
+    start: int
+    end: int
+    page: int | None
+    paragraph: int
+
+
+def clean_text_of(blocks: list[Block]) -> str:
+    """The document's clean text: the offsets of every chunk point into this string."""
+    return BLOCK_SEPARATOR.join(b.text for b in blocks)
+
+
+def _sections(blocks: list[Block]) -> Iterable[tuple[str, list[tuple[int, Block]]]]:
+    """Consecutive non-heading blocks grouped by section, with each block's offset."""
+    offset = 0
+    current: list[tuple[int, Block]] = []
+    section = None
+    for block in blocks:
+        if block.kind != "heading":
+            if section is not None and block.section != section and current:
+                yield section, current
+                current = []
+            section = block.section
+            current.append((offset, block))
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    if current and section is not None:
+        yield section, current
+
+
+def _pieces(group: list[tuple[int, Block]]) -> list[_Piece]:
+    pieces = []
+    for paragraph, (offset, block) in enumerate(group):
+        for a, b in sentence_spans(block.text):
+            pieces.append(_Piece(block.text[a:b], offset + a, offset + b, block.page, paragraph))
+    return pieces
+
+
+def _pack(pieces: list[_Piece], size: int, overlap: int) -> list[list[_Piece]]:
+    """Whole sentences packed by LangChain's TextSplitter merge policy (size and overlap in
+    characters), then mapped back to the pieces so every chunk keeps its offsets."""
+    texts = [p.text for p in pieces]
+    merged = SentenceSplitter(chunk_size=size, chunk_overlap=overlap)._merge_splits(texts, " ")
+    groups: list[list[_Piece]] = []
+    first = 0
+    for chunk_text in merged:
+        group = _locate(texts, chunk_text, first)
+        if group is None:  # cannot happen with stripped sentences; keep the text whole
+            raise ValueError(f"chunk not mapped back to its sentences: {chunk_text[:60]!r}")
+        start, stop = group
+        groups.append(pieces[start:stop])
+        first = start + 1 if stop - start > 1 else stop
+    return groups
+
+
+def _locate(texts: list[str], chunk_text: str, first: int) -> tuple[int, int] | None:
+    """The run of sentences, starting at or after `first`, whose join is `chunk_text`."""
+    for start in range(max(0, first - 1), len(texts)):
+        if not chunk_text.startswith(texts[start]):
+            continue
+        length = len(texts[start])
+        stop = start + 1
+        while length < len(chunk_text) and stop < len(texts):
+            length += 1 + len(texts[stop])
+            stop += 1
+        if " ".join(texts[start:stop]) == chunk_text:
+            return start, stop
+    return None
+
+
+def _join(pieces: list[_Piece]) -> str:
+    """Sentences of one paragraph joined by a space, paragraphs by a blank line."""
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i:
+            out.append(BLOCK_SEPARATOR if piece.paragraph != pieces[i - 1].paragraph else " ")
+        out.append(piece.text)
+    return "".join(out)
+
+
+def chunk_document(
+    doc_id: str,
+    doc_hash: str,
+    blocks: list[Block],
+    chunk_size: int = CHUNK_SIZE,
+    chunk_overlap: int = CHUNK_OVERLAP,
+) -> list[Chunk]:
+    """Chunks of one document, ids derived from the document hash so that re-ingesting the
+    same content yields the same ids (never a duplicate)."""
+    chunks: list[Chunk] = []
+    for section, group in _sections(blocks):
+        for packed in _pack(_pieces(group), chunk_size, chunk_overlap):
+            text = _join(packed)
+            index = len(chunks)
+            chunks.append(
+                Chunk(
+                    id=f"{doc_id}:{doc_hash[:12]}:{index:04d}",
+                    doc_id=doc_id,
+                    chunk_index=index,
+                    text=text,
+                    page=packed[0].page,
+                    section=section,
+                    start=packed[0].start,
+                    end=packed[-1].end,
+                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                )
+            )
+    return chunks

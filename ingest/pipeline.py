@@ -1,0 +1,233 @@
+"""`vraagbaak ingest`: bring the index in line with the corpus, doing only what changed.
+
+Order of work, chosen so that a run killed at any point leaves the previous index usable:
+1. parse and chunk every new or changed document; embed missing chunks (cached by hash);
+2. add the new chunks (invisible: not yet live);
+3. write the new live state in one metadata write (the switch);
+4. delete chunks of versions that are no longer live; rebuild BM25 aside and swap it in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.bm25_index import BM25Index
+from ingest.chunking import chunk_document
+from ingest.embedding_cache import EmbeddingCache
+from ingest.embeddings import get_embeddings
+from ingest.errors import DocumentError
+from ingest.loaders import load_pages
+from ingest.locking import ingest_lock
+from ingest.manifest import load_manifest
+from ingest.models import Chunk, SourceDocument
+from ingest.settings import Settings
+from ingest.store import (
+    LiveState,
+    make_client,
+    open_vectorstore,
+    read_live,
+    write_live,
+)
+from ingest.structure import parse_document
+
+log = logging.getLogger(__name__)
+
+# Bump when cleaning, structure or chunking changes, so every document is re-chunked.
+PIPELINE_VERSION = "1"
+LEXICAL_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md contract, plus what went wrong."""
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "removed": len(self.removed),
+            "unchanged": len(self.unchanged),
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+            "embedded": self.embedded,
+            "failed": self.failed,
+            "warnings": self.warnings,
+        }
+
+
+def document_hash(doc: SourceDocument) -> str:
+    """Content plus citation facts plus pipeline version: any of them changing re-ingests."""
+    h = hashlib.sha256()
+    h.update(doc.path.read_bytes())
+    for part in (doc.title, doc.publisher, doc.date, doc.kind, PIPELINE_VERSION):
+        h.update(b"\x00" + part.encode("utf-8"))
+    return h.hexdigest()
+
+
+def chunks_for(doc: SourceDocument, doc_hash: str) -> list[Chunk]:
+    blocks = parse_document(load_pages(doc.path), doc.kind)
+    return chunk_document(doc.id, doc_hash, blocks)
+
+
+def embedding_text(doc: SourceDocument, chunk: Chunk) -> str:
+    """What is embedded: the section path gives a passage its topic (a paragraph under
+    "3. Knock and talk, gemeente Utrecht" rarely repeats that heading itself)."""
+    section = chunk.section.split(" > ")[-2:] if chunk.section else []
+    head = " > ".join(section)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def chunk_metadata(doc: SourceDocument, doc_hash: str, chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": doc.id,
+        "doc_hash": doc_hash,
+        "title": doc.title,
+        "publisher": doc.publisher,
+        "date": doc.date,
+        "section": chunk.section,
+        "chunk_index": chunk.chunk_index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "content_hash": chunk.content_hash,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def run_ingest(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    lock_timeout: float = 0.0,
+) -> IngestReport:
+    """Incremental ingest of settings.corpus_dir into the index in settings.home."""
+    t0 = time.perf_counter()
+    report = IngestReport()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with ingest_lock(settings.home, timeout=lock_timeout):
+        manifest = load_manifest(settings.corpus_dir)
+        report.warnings.extend(manifest.warnings)
+        embeddings = get_embeddings(settings.embedding)
+        model, dim = settings.embedding, embeddings.dim
+        client = make_client(settings)
+        if rebuild and settings.collection in {
+            getattr(c, "name", c) for c in client.list_collections()
+        }:
+            client.delete_collection(settings.collection)
+        store = open_vectorstore(client, settings, embeddings, model, dim, create=True)
+        live = read_live(store)
+        new_docs: dict[str, dict[str, Any]] = {}
+        pending: list[tuple[SourceDocument, str, list[Chunk]]] = []
+
+        for doc in manifest.documents:
+            try:
+                doc_hash = document_hash(doc)
+                old = live.docs.get(doc.id)
+                if old and old["hash"] == doc_hash:
+                    report.unchanged.append(doc.id)
+                    new_docs[doc.id] = old
+                    continue
+                chunks = chunks_for(doc, doc_hash)
+                if not chunks:
+                    raise DocumentError(doc.path, f"{doc.path}: no text left after cleaning")
+            except (DocumentError, OSError) as exc:
+                report.failed[doc.id] = str(exc)
+                if doc.id in live.docs:  # keep the previous version searchable
+                    new_docs[doc.id] = live.docs[doc.id]
+                continue
+            (report.updated if old else report.added).append(doc.id)
+            pending.append((doc, doc_hash, chunks))
+            new_docs[doc.id] = {
+                "hash": doc_hash,
+                "title": doc.title,
+                "publisher": doc.publisher,
+                "date": doc.date,
+                "file": doc.file,
+                "chunks": len(chunks),
+            }
+        report.removed = [d for d in live.docs if d not in new_docs]
+
+        _add_pending(settings, store, embeddings, pending, report, progress)
+        state = LiveState(docs=new_docs, last_ingest=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        if state.signature != live.signature or rebuild:
+            write_live(store, state, model, dim)
+        _delete_stale(store, state)
+        _refresh_bm25(settings, store, state)
+        report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _add_pending(settings, store, embeddings, pending, report, progress) -> None:
+    total = sum(len(chunks) for _, _, chunks in pending)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    cache = EmbeddingCache(settings.home / "embedding-cache.sqlite")
+    try:
+        for doc, doc_hash, chunks in pending:
+            texts = [embedding_text(doc, c) for c in chunks]
+            vectors, computed = cache.embed(
+                settings.embedding, texts, embeddings.passage_vectors, on_progress=tick
+            )
+            report.embedded += computed
+            collection = store._collection
+            for i in range(0, len(chunks), 256):
+                part = chunks[i : i + 256]
+                collection.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=vectors[i : i + 256],
+                    documents=[c.text for c in part],
+                    metadatas=[chunk_metadata(doc, doc_hash, c) for c in part],
+                )
+    finally:
+        cache.close()
+
+
+def _delete_stale(store, state: LiveState) -> None:
+    live = state.hashes or ["-"]
+    store._collection.delete(where={"doc_hash": {"$nin": live}})
+
+
+def bm25_signature(state: LiveState) -> str:
+    return f"{state.signature}|lex{LEXICAL_VERSION}"
+
+
+def build_bm25(store, state: LiveState) -> BM25Index:
+    """BM25 rows from the collection itself, so any store (local or server) can rebuild it."""
+    got = store._collection.get(
+        where={"doc_hash": {"$in": state.hashes or ["-"]}}, include=["documents", "metadatas"]
+    )
+    ids, texts, doc_ids = [], [], []
+    for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        section = str(meta.get("section", "")).split(" > ")[-2:]
+        ids.append(cid)
+        texts.append(" ".join(section) + "\n" + (text or ""))
+        doc_ids.append(str(meta.get("doc_id", "")))
+    return BM25Index.build(ids, texts, doc_ids, bm25_signature(state))
+
+
+def _refresh_bm25(settings: Settings, store, state: LiveState) -> None:
+    folder = settings.home / f"bm25-{settings.collection}"
+    if BM25Index.load(folder, bm25_signature(state)) is None:
+        build_bm25(store, state).save(folder)

@@ -1,0 +1,156 @@
+"""The Chroma side of the index: client, collection, and the live-document state.
+
+The collection is the source of truth. Its metadata records the embedding model and
+dimension (opening it with another model is an error, not silent garbage) and the *live
+state*: which version (hash) of each document is current. Searches only see chunks of live
+versions, and the live state is replaced in one metadata write, so an ingest killed at any
+moment leaves the previous, complete state in force; stale chunks are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+class IndexError_(Exception):
+    """Base for index problems a user can act on."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexModelMismatch(IndexError_):
+    pass
+
+
+class IndexUnreachable(IndexError_):
+    pass
+
+
+@dataclass
+class LiveState:
+    """Current version of each document plus its citation facts."""
+
+    docs: dict[str, dict[str, Any]]  # doc_id -> {hash, title, publisher, date, chunks, file}
+    last_ingest: str = ""
+
+    @property
+    def hashes(self) -> list[str]:
+        return [d["hash"] for d in self.docs.values()]
+
+    @property
+    def signature(self) -> str:
+        return ",".join(sorted(self.hashes))
+
+
+def make_client(settings: Settings) -> Any:
+    """A PersistentClient in the data dir, or an HttpClient for VRAAGBAAK_CHROMA_URL."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise IndexUnreachable(f"VRAAGBAAK_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise IndexUnreachable(
+                f"Chroma server at {settings.chroma_url} does not answer ({exc}). "
+                "Start it with `chroma run --path DIR --host 127.0.0.1 --port 8000` "
+                "or unset VRAAGBAAK_CHROMA_URL to use the embedded store."
+            ) from exc
+        return client
+    path = settings.home / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def has_collection(client: Any, name: str) -> bool:
+    return name in {getattr(c, "name", c) for c in client.list_collections()}
+
+
+def open_vectorstore(
+    client: Any, settings: Settings, embeddings: Embeddings, model: str, dim: int, create: bool
+) -> Chroma:
+    """The LangChain vector store over our collection, with the embedding function passed
+    explicitly (Chroma must never fall back to its own, which downloads a model)."""
+    exists = has_collection(client, settings.collection)
+    if not exists and not create:
+        raise IndexMissing(
+            "No index yet: run `vraagbaak ingest` first (it reads corpus/manifest.toml)."
+        )
+    store = Chroma(
+        client=client,
+        collection_name=settings.collection,
+        embedding_function=embeddings,
+        collection_metadata=None
+        if exists
+        else {"embedding_model": model, "embedding_dim": dim, "schema": SCHEMA_VERSION},
+        collection_configuration=None if exists else {"hnsw": {"space": "cosine"}},
+    )
+    check_model(store, model, dim)
+    return store
+
+
+def check_model(store: Chroma, model: str, dim: int) -> None:
+    meta = store._collection.metadata or {}
+    built_with = meta.get("embedding_model")
+    built_dim = meta.get("embedding_dim")
+    if built_with and (built_with != model or int(built_dim or dim) != dim):
+        raise IndexModelMismatch(
+            f"The index was built with embedding model {built_with!r} (dim {built_dim}); "
+            f"this run uses {model!r} (dim {dim}). Set VRAAGBAAK_EMBEDDING={built_with} to use "
+            "it, or rebuild with `vraagbaak ingest --rebuild` (or another VRAAGBAAK_HOME)."
+        )
+
+
+def read_live(store: Chroma) -> LiveState:
+    meta = store._collection.metadata or {}
+    raw = meta.get("live_docs")
+    docs = json.loads(raw) if isinstance(raw, str) and raw else {}
+    return LiveState(docs=docs, last_ingest=str(meta.get("last_ingest", "")))
+
+
+def write_live(store: Chroma, state: LiveState, model: str, dim: int) -> None:
+    """One metadata write makes the new state current (Chroma replaces metadata whole)."""
+    store._collection.modify(
+        metadata={
+            "embedding_model": model,
+            "embedding_dim": dim,
+            "schema": SCHEMA_VERSION,
+            "live_docs": json.dumps(state.docs, ensure_ascii=False, sort_keys=True),
+            "last_ingest": state.last_ingest or time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+    )
+
+
+def live_filter(state: LiveState, doc_ids: list[str] | None = None) -> dict[str, Any] | None:
+    """A Chroma `where` that admits only live versions (and, optionally, chosen documents)."""
+    hashes = [
+        d["hash"] for doc_id, d in state.docs.items() if doc_ids is None or doc_id in doc_ids
+    ]
+    if not hashes:
+        return {"doc_hash": {"$in": ["-"]}}
+    return {"doc_hash": {"$in": hashes}}
