@@ -1,30 +1,87 @@
-"""The assistant as one object: open the index once, then search and ask.
+"""The assistant as one object: open the index once, then search and ask from any thread.
 
-STUB: signatures are fixed; the implementation lands with the retrieval work.
+Input checks live here because every front end (command line, chat page, evals) passes
+through: an empty question, a 50,000-character paste or control characters get a clear
+Dutch message instead of a traceback or a slow, useless search.
 """
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from assistant.extractive import answer_extractively
+from assistant.followup import make_standalone
+from assistant.retrieval import retrieve
 from assistant.types import Answer, Passage
+from ingest.index import IndexReader, IndexStatus
 from ingest.settings import Settings
 
+MAX_QUESTION_CHARS = 2000
+ANSWER_PASSAGES = 6
 
+
+class QuestionError(ValueError):
+    """A question that cannot be searched; the message is Dutch, for the user."""
+
+
+def clean_question(question: str) -> str:
+    """Control characters out, whitespace folded, length checked."""
+    if question is None:
+        raise QuestionError("Stel een vraag: het vraagveld is leeg.")
+    text = "".join(
+        " " if unicodedata.category(ch).startswith("C") else ch
+        for ch in unicodedata.normalize("NFC", str(question))
+    )
+    text = re.sub(r"\s+", " ", text).strip()
+    if not re.search(r"\w", text):
+        raise QuestionError("Stel een vraag: het vraagveld is leeg.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"Deze vraag is te lang ({len(text):,} tekens; maximaal {MAX_QUESTION_CHARS:,}). "
+            "Stel een kortere vraag, of plak alleen de kern van de tekst.".replace(",", ".")
+        )
+    return text
+
+
+@dataclass
 class Conversation:
-    """The turns of one conversation, so a follow-up can be made standalone."""
+    """The turns of one conversation: (standalone question, answer text), newest last."""
 
-    def __init__(self) -> None:
-        self.turns: list[tuple[str, Answer]] = []
+    turns: list[tuple[str, Answer]] = field(default_factory=list)
+
+    def history(self, last: int = 3) -> list[tuple[str, str]]:
+        return [(a.standalone_question or q, a.text) for q, a in self.turns[-last:]]
+
+    def add(self, question: str, answer: Answer) -> None:
+        self.turns.append((question, answer))
 
 
 class Assistant:
+    def __init__(self, index: IndexReader) -> None:
+        self.index = index
+        self._llm_lock = threading.Lock()
+
     @classmethod
     def open(cls, settings: Settings | None = None) -> Assistant:
-        raise NotImplementedError
+        return cls(IndexReader(settings or Settings.from_env()))
 
-    def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
-        raise NotImplementedError
+    @property
+    def settings(self) -> Settings:
+        return self.index.settings
+
+    def status(self) -> IndexStatus:
+        return self.index.status()
+
+    def search(
+        self, question: str, k: int = 10, doc_ids: list[str] | None = None
+    ) -> list[Passage]:
+        query = clean_question(question)
+        return retrieve(self.index, query, k=max(1, k), doc_ids=doc_ids).passages
 
     def ask(
         self,
@@ -32,5 +89,58 @@ class Assistant:
         conversation: Conversation | None = None,
         doc_ids: list[str] | None = None,
         on_token: Callable[[str], None] | None = None,
+        mode: str | None = None,
     ) -> Answer:
-        raise NotImplementedError
+        """Answer a question (a follow-up is made standalone from the conversation first).
+        mode: "extractive", "llm" or None for the configured default."""
+        t0 = time.perf_counter()
+        text = clean_question(question)
+        standalone = make_standalone(text, conversation.history()) if conversation else text
+        t1 = time.perf_counter()
+        found = retrieve(self.index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
+        t2 = time.perf_counter()
+        answer = self._answer(text, standalone, found.passages, on_token, mode)
+        t3 = time.perf_counter()
+        answer.question = text
+        answer.standalone_question = standalone
+        answer.timings.update(
+            {"rewrite": t1 - t0, "retrieve": t2 - t1, "answer": t3 - t2, "total": t3 - t0}
+        )
+        if conversation is not None:
+            conversation.add(text, answer)
+        return answer
+
+    def _answer(
+        self,
+        question: str,
+        standalone: str,
+        passages: list[Passage],
+        on_token: Callable[[str], None] | None,
+        mode: str | None,
+    ) -> Answer:
+        from assistant.llm import LLMConfig, LLMUnavailable, fallback_notice
+
+        config = LLMConfig.from_env()
+        use_llm = (mode or ("llm" if config.enabled else "extractive")) == "llm"
+        if use_llm:
+            try:
+                from assistant.llm import LLMAnswerer
+
+                return LLMAnswerer(config).answer(standalone, passages, on_token=on_token)
+            except LLMUnavailable as exc:
+                answer = answer_extractively(standalone, passages, self.index.embeddings)
+                answer.notices.insert(0, fallback_notice(str(exc)))
+                self._stream(answer, on_token)
+                return answer
+        answer = answer_extractively(standalone, passages, self.index.embeddings)
+        self._stream(answer, on_token)
+        return answer
+
+    @staticmethod
+    def _stream(answer: Answer, on_token: Callable[[str], None] | None) -> None:
+        """Extractive answers are ready at once; stream them word by word anyway so every
+        front end has one code path."""
+        if on_token is None:
+            return
+        for piece in re.findall(r"\S+\s*", answer.text):
+            on_token(piece)

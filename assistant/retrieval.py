@@ -1,0 +1,92 @@
+"""Hybrid retrieval: dense (e5 in Chroma) and BM25 candidates fused by reciprocal rank.
+
+RRF needs no score calibration between the two lists, which matters because cosine and
+BM25 scores live on different scales and shift with the corpus. k=60 is the usual constant
+(Cormack et al., 2009); the dense list gets a slightly larger weight because e5 copes with
+paraphrase, which staff questions are full of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.types import Passage
+from ingest.index import IndexReader, StoredChunk
+
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 1.0
+CANDIDATES = 40
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    query_vector: np.ndarray
+
+
+def to_passage(chunk: StoredChunk, index: IndexReader) -> Passage:
+    meta = chunk.meta
+    doc = index.live.docs.get(chunk.doc_id, {})
+    page = meta.get("page")
+    return Passage(
+        chunk_id=chunk.id,
+        doc_id=chunk.doc_id,
+        title=str(meta.get("title") or doc.get("title", chunk.doc_id)),
+        publisher=str(meta.get("publisher") or doc.get("publisher", "")),
+        date=str(meta.get("date") or doc.get("date", "")),
+        page=int(page) if page is not None else None,
+        section=str(meta.get("section", "")),
+        text=chunk.text,
+        chunk_index=chunk.chunk_index,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+    )
+
+
+def fuse(
+    dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+) -> list[tuple[str, float, int | None, int | None]]:
+    """(chunk id, RRF score, dense rank, bm25 rank), best first."""
+    scores: dict[str, float] = {}
+    dense_rank: dict[str, int] = {}
+    bm25_rank: dict[str, int] = {}
+    for rank, (cid, _) in enumerate(dense, start=1):
+        scores[cid] = scores.get(cid, 0.0) + DENSE_WEIGHT / (RRF_K + rank)
+        dense_rank[cid] = rank
+    for rank, (cid, _) in enumerate(lexical, start=1):
+        scores[cid] = scores.get(cid, 0.0) + BM25_WEIGHT / (RRF_K + rank)
+        bm25_rank[cid] = rank
+    order = sorted(scores, key=lambda c: (-scores[c], dense_rank.get(c, 10**6)))
+    return [(c, scores[c], dense_rank.get(c), bm25_rank.get(c)) for c in order]
+
+
+def retrieve(
+    index: IndexReader,
+    query: str,
+    k: int = 10,
+    doc_ids: list[str] | None = None,
+    candidates: int = CANDIDATES,
+) -> Retrieval:
+    vector = index.query_vector(query)
+    dense = index.dense(vector, candidates, doc_ids)
+    lexical = index.bm25.search(query, candidates, doc_ids)
+    fused = fuse(dense, lexical)[:k]
+    cosine = dict(dense)
+    missing = [cid for cid, *_ in fused if cid not in cosine]
+    cosine.update(index.similarity(vector, missing))
+    passages = []
+    for rank, (cid, score, d_rank, b_rank) in enumerate(fused, start=1):
+        chunk = index.chunks.get(cid)
+        if chunk is None:
+            continue
+        passage = to_passage(chunk, index)
+        passage.rank = rank
+        passage.score = score
+        passage.dense_rank = d_rank
+        passage.bm25_rank = b_rank
+        passage.dense_score = cosine.get(cid)
+        passages.append(passage)
+    return Retrieval(passages=passages, query_vector=vector)

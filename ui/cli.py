@@ -1,0 +1,275 @@
+"""`vraagbaak` command line. The JSON shapes are a contract (DESIGN.md): scripts rely on them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ingest  # noqa: F401  (offline defaults before any library import)
+from ingest.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(corpus_dir=getattr(args, "corpus", None))
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"vraagbaak: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import run_ingest
+
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if args.json or total == 0:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="embedding", unit="chunk", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    report = run_ingest(
+        _settings(args), rebuild=args.rebuild, progress=progress, lock_timeout=args.wait
+    )
+    if bar is not None:
+        bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for doc_id, error in report.failed.items():
+        print(f"error: {doc_id}: {error}", file=sys.stderr)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(
+            f"added {len(report.added)}, updated {len(report.updated)}, "
+            f"removed {len(report.removed)}, unchanged {len(report.unchanged)}; "
+            f"{report.chunks} chunks ({report.embedded} embedded) in {report.seconds:.1f} s"
+        )
+    return 1 if report.failed else 0
+
+
+def _read_questions(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(item, dict) or "question" not in item:
+                raise ValueError(f"{path}:{number}: needs a 'question' field")
+            item.setdefault("id", f"line{number}")
+            yield item
+
+
+def _open_assistant(args: argparse.Namespace):
+    from assistant.service import Assistant
+
+    return Assistant.open(_settings(args))
+
+
+def _docs(args: argparse.Namespace) -> list[str] | None:
+    return [d for part in args.doc for d in part.split(",") if d] if args.doc else None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.service import QuestionError
+
+    assistant = _open_assistant(args)
+    if args.questions:
+        for item in _read_questions(Path(args.questions)):
+            try:
+                results = [
+                    p.to_search_json()
+                    for p in assistant.search(item["question"], args.k, _docs(args))
+                ]
+                _print_json({"id": item["id"], "results": results})
+            except QuestionError as exc:
+                _print_json({"id": item["id"], "results": [], "error": str(exc)})
+        return 0
+    if not args.question:
+        return _fail("give a QUESTION or --questions FILE.jsonl")
+    try:
+        passages = assistant.search(" ".join(args.question), args.k, _docs(args))
+    except QuestionError as exc:
+        return _fail(str(exc))
+    if args.json:
+        _print_json([p.to_search_json() for p in passages])
+        return 0
+    from ui.terminal import print_passages
+
+    print_passages(passages)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import Conversation, QuestionError
+
+    assistant = _open_assistant(args)
+    mode = args.mode
+    if args.questions:
+        conversations: dict[str, Conversation] = {}
+        for item in _read_questions(Path(args.questions)):
+            conv = None
+            if item.get("conversation"):
+                conv = conversations.setdefault(str(item["conversation"]), Conversation())
+            try:
+                answer = assistant.ask(item["question"], conv, _docs(args), mode=mode)
+                _print_json({"id": item["id"], **answer.to_json()})
+            except QuestionError as exc:
+                _print_json({"id": item["id"], "error": str(exc)})
+        return 0
+    if not args.question:
+        return _fail("give a QUESTION or --questions FILE.jsonl")
+    try:
+        answer = assistant.ask(" ".join(args.question), None, _docs(args), mode=mode)
+    except QuestionError as exc:
+        return _fail(str(exc))
+    if args.json:
+        _print_json(answer.to_json())
+        return 0
+    from ui.terminal import print_answer
+
+    print_answer(answer, memo=args.memo)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from ui.terminal import chat_loop
+
+    return chat_loop(_open_assistant(args), _docs(args), mode=args.mode)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import main_eval
+
+    return main_eval(
+        qa=Path(args.qa),
+        json_out=args.json,
+        report_dir=Path(args.report) if args.report else None,
+        compare_to=Path(args.compare) if args.compare else None,
+        assistant=_open_assistant(args),
+    )
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    page = Path(__file__).with_name("app.py")
+    argv = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(page),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true",
+    ]
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vraagbaak",
+        description="Dutch answers with exact citations over policy documents.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="incremental ingest of the corpus")
+    p.add_argument("--corpus", help="corpus folder with manifest.toml (default ./corpus)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another running ingest instead of refusing",
+    )
+    p.set_defaults(func=cmd_ingest)
+
+    for name, func, helptext in (
+        ("search", cmd_search, "ranked passages for a question"),
+        ("ask", cmd_ask, "a cited answer to a question"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("question", nargs="*", help="the question (Dutch)")
+        p.add_argument("--questions", metavar="FILE.jsonl", help="batch: JSONL with id, question")
+        p.add_argument("--json", action="store_true", help="JSON output")
+        p.add_argument(
+            "--doc",
+            action="append",
+            metavar="DOC_ID",
+            help="only these documents (repeat or comma-separate)",
+        )
+        if name == "search":
+            p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+        else:
+            p.add_argument(
+                "--mode",
+                choices=["extractive", "llm"],
+                default=None,
+                help="answer mode (default: llm when VRAAGBAAK_LLM_BASE_URL is set)",
+            )
+            p.add_argument("--memo", action="store_true", help="print memo-ready Markdown")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions)")
+    p.add_argument("--doc", action="append", metavar="DOC_ID")
+    p.add_argument("--mode", choices=["extractive", "llm"], default=None)
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("eval", help="run a Q&A set and report metrics")
+    p.add_argument("--qa", default=str(Path("evals") / "qa.jsonl"), help="Q&A JSONL file")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--report", metavar="DIR", help="write JSON result + HTML report here")
+    p.add_argument("--compare", metavar="BASELINE", help="compare with a baseline result file")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("ui", help="start the chat page (http://localhost:8501)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ingest.embeddings import EmbeddingConfigError
+    from ingest.errors import DocumentError, ManifestError
+    from ingest.locking import IngestBusy
+    from ingest.store import IndexError_
+
+    try:
+        return int(args.func(args))
+    except (IndexError_, ManifestError, DocumentError, IngestBusy, EmbeddingConfigError) as exc:
+        return _fail(str(exc))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

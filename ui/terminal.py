@@ -1,0 +1,95 @@
+"""Readable terminal output: the answer first, then numbered sources a person can check."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+
+from assistant.types import Answer, Citation, Passage
+
+
+def _width() -> int:
+    return min(100, shutil.get_terminal_size((100, 20)).columns)
+
+
+def _where(page: int | None, section: str) -> str:
+    parts = []
+    if page is not None:
+        parts.append(f"p. {page}")
+    if section:
+        parts.append(f"§ {section}")
+    return ", ".join(parts)
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return "\n".join(
+        textwrap.fill(par, _width(), initial_indent=indent, subsequent_indent=indent)
+        for par in text.split("\n")
+        if par.strip()
+    )
+
+
+def print_passages(passages: list[Passage]) -> None:
+    if not passages:
+        print("Geen passages gevonden.")
+    for p in passages:
+        where = _where(p.page, p.section)
+        print(f"{p.rank}. {p.title}" + (f" — {where}" if where else "") + f"  [{p.score:.4f}]")
+        print(_wrap(p.text))
+        print()
+
+
+def _source_line(c: Citation) -> str:
+    where = _where(c.page, c.section)
+    head = f"[{c.n}] {c.title}"
+    if c.publisher:
+        head += f", {c.publisher}"
+    if c.date:
+        head += f" ({c.date})"
+    return head + (f" — {where}" if where else "")
+
+
+def print_answer(answer: Answer, memo: bool = False) -> None:
+    if memo:
+        from assistant.memo import render_memo
+
+        print(render_memo(answer))
+        return
+    print(_wrap(answer.text, indent=""))
+    for notice in answer.notices:
+        print(f"\n! {notice}")
+    if answer.citations:
+        print("\nBronnen:")
+        for c in answer.citations:
+            print(_source_line(c))
+            print(_wrap(f"“{c.quote}”"))
+    print()
+
+
+def chat_loop(assistant, doc_ids: list[str] | None, mode: str | None = None) -> int:
+    """A conversation in the terminal: follow-ups use the earlier turns."""
+    from assistant.service import Conversation, QuestionError
+
+    conversation = Conversation()
+    print("Vraagbaak — stel uw vraag (leeg of Ctrl-D om te stoppen; 'nieuw' start opnieuw).")
+    while True:
+        try:
+            question = input("\nvraag> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        if question.strip().lower() in {"nieuw", "/nieuw", "/new"}:
+            conversation = Conversation()
+            print("Nieuw gesprek.")
+            continue
+        try:
+            answer = assistant.ask(question, conversation, doc_ids, mode=mode)
+        except QuestionError as exc:
+            print(exc, file=sys.stderr)
+            continue
+        if answer.standalone_question and answer.standalone_question != answer.question:
+            print(f"(gezocht op: {answer.standalone_question})")
+        print_answer(answer)
