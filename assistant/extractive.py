@@ -1,0 +1,415 @@
+"""Extractive answers: pick whole sentences from the top passages and cite each one.
+
+Why extractive: staff paste answers into memos, so every sentence must be verifiably in a
+source. Nothing is generated; the answer is a selection of source sentences, each marked
+with the number of the passage it came from.
+
+Scoring of a sentence s for question q (all terms in [0, 1] except the cosine):
+
+    score(s) = cos(e5_query(q), e5_passage(s))          semantic match, e5 range ~0.7-0.9
+             + W_LEX  * coverage(q, s)                   share of q's content stems in s
+             + W_RANK * (1 - rank_index / TOP_PASSAGES)  small prior for better passages
+
+Embedding is the expensive part (~10-16 ms per sentence on 2 cores), so only a shortlist
+of EMBED_BUDGET sentences, chosen by the cheap lexical + rank score, is embedded, in one
+batch, and sentence vectors are cached by text (follow-ups and repeated questions reuse
+the same passages).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.types import Answer, Citation, Passage
+from ingest.lexical import content_terms
+from ingest.sentences import sentence_spans
+
+ABSTAIN_TEXT = "Dit staat niet in de documenten die ik ken."
+
+W_LEX = 0.10
+W_RANK = 0.02
+TOP_PASSAGES = 6
+EMBED_BUDGET = 10
+# e5 cost grows with length; a sentence's first 400 characters carry its meaning.
+EMBED_CHARS = 400
+LIST_MAX_SENTENCES = 7
+MIN_SENTENCE_CHARS = 25
+DUPLICATE_JACCARD = 0.75
+# Sentences this far below the best one are padding, not answer.
+KEEP_MARGIN = 0.045
+LIST_KEEP_MARGIN = 0.07
+
+MIN_RELEVANCE = 0.865
+"""Abstain when relevance_signal() is below this.
+
+Provisional calibration (before the real index existed): the corpus was cut into
+~900-character chunks, ranked by e5-small-q4 cosine, and 14 answerable questions (jonge
+aanwas, knock and talk, Zorg- en Veiligheidshuis, burgemeester en driehoek, City Deal, ...)
+were compared with 10 questions the corpus does not answer (belastingaangifte, paspoort,
+AOW-leeftijd, omgevingsvergunning dakkapel, ...). Answerable ones scored 0.880-0.965,
+unanswerable ones 0.762-0.854; 0.865 sits in that gap. Re-calibrate on the Q&A set by
+sweeping relevance_signal() over `none` versus answerable questions.
+"""
+
+
+class SentenceEmbedder(Protocol):
+    def query_vector(self, text: str) -> np.ndarray: ...
+
+    def passage_vectors(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class _Sentence:
+    """One candidate sentence; start/end are offsets into its passage's text."""
+
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    is_item: bool
+    terms: frozenset[str]
+    cheap: float = 0.0
+    lex: float = 0.0
+    cosine: float | None = None
+    score: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# Question analysis
+
+
+_LIST_START = re.compile(
+    r"^\s*(welke|noem|geef\s+een\s+overzicht|wat\s+zijn|wie\s+zijn|wat\s+voor|"
+    r"op\s+welke|met\s+welke|in\s+welke|hoe\s+ziet|opsomming)\b",
+    re.IGNORECASE,
+)
+_PLURAL_HINT = re.compile(
+    r"\b(partners|partijen|onderdelen|onderwerpen|stappen|instrumenten|maatregelen|"
+    r"voorbeelden|knelpunten|risico's|risico’s|taken|rollen|organisaties|pijlers|"
+    r"bronnen|gemeenten|tips|lessen|factoren|signalen|middelen|bevoegdheden)\b",
+    re.IGNORECASE,
+)
+
+
+_OPEN_START = re.compile(r"^\s*(en\s+)?(wat|wie|met\s+wie|waarmee|waaruit)\b", re.IGNORECASE)
+
+
+def is_list_question(question: str) -> bool:
+    """List questions want several items gathered across passages, not one best sentence.
+
+    A plural noun alone is not enough ("Hoeveel gemeenten ..." wants one number), so it
+    only counts after an open question word.
+    """
+    if _LIST_START.search(question):
+        return True
+    return bool(_OPEN_START.search(question) and _PLURAL_HINT.search(question))
+
+
+# ---------------------------------------------------------------------------
+# Sentence candidates
+
+
+_BULLET = re.compile(r"^\s*(?:[•\-–*▪◦·»]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_URL = re.compile(r"(https?://|www\.|\S+@\S+\.\w+)", re.IGNORECASE)
+_TERMINAL = tuple(".!?;:,…\"”’)'")
+
+
+def _is_item(text: str) -> bool:
+    return bool(_BULLET.match(text))
+
+
+def _usable(text: str, is_item: bool) -> bool:
+    """Headings, fragments, URL lines and crumbs make unreadable answers; keep whole sentences."""
+    stripped = text.strip()
+    if len(stripped) < MIN_SENTENCE_CHARS and not (is_item and len(stripped) >= 12):
+        return False
+    if _URL.search(stripped) and len(_URL.sub("", stripped).strip()) < 60:
+        return False
+    if sum(ch.isalpha() for ch in stripped) < 0.6 * len(stripped):
+        return False
+    body = _BULLET.sub("", stripped)
+    if body.endswith("?"):
+        return False  # a question in the source asks, it does not answer
+    if not body.endswith(_TERMINAL) and len(body.split()) < 10 and not is_item:
+        return False  # a heading
+    first = next((ch for ch in body if ch.isalpha()), "")
+    return not (first.islower() and not is_item and len(body.split()) < 6)
+
+
+def _candidates(passages: Sequence[Passage]) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for pi, passage in enumerate(passages):
+        for start, end in sentence_spans(passage.text):
+            raw = passage.text[start:end]
+            # Trim whitespace but keep offsets exact, so the quote is a true substring.
+            lead = len(raw) - len(raw.lstrip())
+            trail = len(raw) - len(raw.rstrip())
+            start, end = start + lead, end - trail
+            text = passage.text[start:end]
+            item = _is_item(text)
+            if not _usable(text, item):
+                continue
+            terms = frozenset(content_terms(text))
+            out.append(_Sentence(pi, start, end, text, item, terms))
+    return out
+
+
+def _inherit_from_lead(cands: list[_Sentence]) -> dict[int, int]:
+    """List items after "…:" belong to that lead sentence; map item index -> lead index.
+
+    The lead names the topic ("De belangrijkste onderwerpen:"), the items often do not, so
+    items borrow the lead's lexical match.
+    """
+    owner: dict[int, int] = {}
+    lead: int | None = None
+    for i, c in enumerate(cands):
+        if c.is_item and lead is not None and cands[lead].passage_index == c.passage_index:
+            owner[i] = lead
+        elif not c.is_item:
+            lead = i if c.text.rstrip().endswith(":") else None
+    return owner
+
+
+# ---------------------------------------------------------------------------
+# Scoring
+
+
+def _coverage(question_terms: frozenset[str], terms: frozenset[str]) -> float:
+    if not question_terms:
+        return 0.0
+    return len(question_terms & terms) / len(question_terms)
+
+
+def _rank_prior(passage_index: int) -> float:
+    return 1.0 - passage_index / TOP_PASSAGES
+
+
+class _VectorCache:
+    """Sentence vectors by text: the same chunks come back for follow-ups and re-asks."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._data: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def vectors(self, embedder: SentenceEmbedder, texts: list[str]) -> np.ndarray:
+        key_of = id(embedder)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (key_of, t) not in self._data]
+        if missing:
+            fresh = embedder.passage_vectors(missing)
+            with self._lock:
+                for t, v in zip(missing, fresh, strict=True):
+                    self._data[(key_of, t)] = v
+                    self._data.move_to_end((key_of, t))
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        with self._lock:
+            return np.vstack([self._data[(key_of, t)] for t in texts])
+
+
+_cache = _VectorCache()
+
+
+def _score(
+    question: str,
+    passages: Sequence[Passage],
+    embedder: SentenceEmbedder,
+    query_vector: np.ndarray | None,
+) -> list[_Sentence]:
+    """Candidates scored; only the EMBED_BUDGET most promising ones get an e5 cosine."""
+    cands = _candidates(passages)
+    if not cands:
+        return []
+    q_terms = frozenset(content_terms(question, drop_question_words=True))
+    for c in cands:
+        c.lex = _coverage(q_terms, c.terms)
+    for item, lead in _inherit_from_lead(cands).items():
+        cands[item].lex = max(cands[item].lex, cands[lead].lex * 0.9)
+    for c in cands:
+        c.cheap = c.lex + 0.25 * _rank_prior(c.passage_index)
+    shortlist = sorted(range(len(cands)), key=lambda i: (-cands[i].cheap, i))[:EMBED_BUDGET]
+    qv = query_vector if query_vector is not None else embedder.query_vector(question)
+    vecs = _cache.vectors(embedder, [cands[i].text[:EMBED_CHARS] for i in shortlist])
+    for i, cos in zip(shortlist, vecs @ np.asarray(qv, dtype=np.float32), strict=True):
+        cands[i].cosine = float(cos)
+    scored = [c for c in cands if c.cosine is not None]
+    for c in scored:
+        c.score = c.cosine + W_LEX * c.lex + W_RANK * _rank_prior(c.passage_index)
+    return scored
+
+
+def _signal_from(scored: list[_Sentence], passages: Sequence[Passage]) -> float:
+    """Best sentence match (without the rank prior) averaged with the top passage's dense
+    score: one strong sentence in a weak passage, or a strong passage without any matching
+    sentence, is not enough on its own."""
+    if not scored:
+        return 0.0
+    best = max(c.cosine + W_LEX * c.lex for c in scored if c.cosine is not None)
+    dense = passages[0].dense_score if passages else None
+    return best if dense is None else 0.5 * best + 0.5 * float(dense)
+
+
+def relevance_signal(
+    question: str,
+    passages: Sequence[Passage],
+    embedder: SentenceEmbedder,
+    *,
+    query_vector: np.ndarray | None = None,
+) -> float:
+    """The number MIN_RELEVANCE is applied to, exposed so calibration can sweep it."""
+    top = list(passages[:TOP_PASSAGES])
+    return _signal_from(_score(question, top, embedder, query_vector), top)
+
+
+# ---------------------------------------------------------------------------
+# Selection and composition
+
+
+def _is_duplicate(c: _Sentence, chosen: list[_Sentence], passages: Sequence[Passage]) -> bool:
+    """Overlapping chunks repeat sentences; the same claim twice adds nothing."""
+    for other in chosen:
+        if not c.terms or not other.terms:
+            if c.text == other.text:
+                return True
+            continue
+        jac = len(c.terms & other.terms) / len(c.terms | other.terms)
+        if jac >= DUPLICATE_JACCARD:
+            return True
+        if passages[c.passage_index].doc_id == passages[other.passage_index].doc_id and (
+            c.text in other.text or other.text in c.text
+        ):
+            return True
+    return False
+
+
+def _select(
+    scored: list[_Sentence], passages: Sequence[Passage], limit: int, margin: float
+) -> list[_Sentence]:
+    ranked = sorted(scored, key=lambda c: -c.score)
+    best = ranked[0].score
+    chosen: list[_Sentence] = []
+    for c in ranked:
+        if len(chosen) >= limit or c.score < best - margin:
+            break
+        if not _is_duplicate(c, chosen, passages):
+            chosen.append(c)
+    return chosen
+
+
+def _order(chosen: list[_Sentence]) -> list[_Sentence]:
+    """Passages in order of their best sentence; sentences of one passage in document order,
+    so a passage's sentences read as they were written."""
+    groups: dict[int, list[_Sentence]] = {}
+    for c in chosen:  # chosen is best-first, so groups are created best-first
+        groups.setdefault(c.passage_index, []).append(c)
+    return [c for group in groups.values() for c in sorted(group, key=lambda s: s.start)]
+
+
+def _with_marker(text: str, n: int) -> str:
+    """Put [n] before the final full stop so the marker reads as part of the sentence."""
+    body = _BULLET.sub("", text).strip()
+    body = re.sub(r"\s+", " ", body)
+    if body.endswith((".", "!", "?")) and not body.endswith("..."):
+        return f"{body[:-1]} [{n}]{body[-1]}"
+    if body.endswith((",", ";")):
+        return f"{body[:-1]} [{n}]"
+    return f"{body} [{n}]"
+
+
+def _quote(passage: Passage, sentences: list[_Sentence]) -> str:
+    """The cited sentence(s) as exact text of the passage; gaps shown as an ellipsis."""
+    parts: list[str] = []
+    run_start, run_end = sentences[0].start, sentences[0].end
+    for s in sentences[1:]:
+        gap = passage.text[run_end : s.start]
+        if gap.strip() == "":
+            run_end = s.end
+        else:
+            parts.append(passage.text[run_start:run_end])
+            run_start, run_end = s.start, s.end
+    parts.append(passage.text[run_start:run_end])
+    return " … ".join(parts)
+
+
+def _citation(n: int, passage: Passage, quote: str) -> Citation:
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        publisher=passage.publisher,
+        date=passage.date,
+        page=passage.page,
+        section=passage.section,
+        quote=quote,
+        text=passage.text,
+        chunk_id=passage.chunk_id,
+    )
+
+
+def _compose(
+    ordered: list[_Sentence], passages: Sequence[Passage], as_list: bool
+) -> tuple[str, list[Citation]]:
+    number: dict[int, int] = {}
+    for c in ordered:
+        number.setdefault(c.passage_index, len(number) + 1)
+    lines = [_with_marker(c.text, number[c.passage_index]) for c in ordered]
+    text = "\n".join(f"- {line}" for line in lines) if as_list else " ".join(lines)
+    citations = []
+    for pi, n in number.items():
+        own = sorted((c for c in ordered if c.passage_index == pi), key=lambda s: s.start)
+        citations.append(_citation(n, passages[pi], _quote(passages[pi], own)))
+    return text, citations
+
+
+def abstain(question: str, passages: Sequence[Passage] = ()) -> Answer:
+    """The honest answer when the documents do not cover the question."""
+    return Answer(
+        question=question,
+        text=ABSTAIN_TEXT,
+        citations=[],
+        mode="extractive",
+        abstained=True,
+        passages=list(passages),
+    )
+
+
+def answer_extractively(
+    question: str,
+    passages: list[Passage],
+    embedder: SentenceEmbedder,
+    *,
+    max_sentences: int = 5,
+    min_relevance: float = MIN_RELEVANCE,
+    query_vector: np.ndarray | None = None,
+) -> Answer:
+    """A cited answer made of whole source sentences, or an abstention.
+
+    query_vector: pass the e5 query vector when retrieval already computed it (saves ~6 ms).
+    """
+    top = list(passages[:TOP_PASSAGES])
+    if not top or not question.strip():
+        return abstain(question, passages)
+    scored = _score(question, top, embedder, query_vector)
+    if not scored or _signal_from(scored, top) < min_relevance:
+        return abstain(question, passages)
+    as_list = is_list_question(question)
+    limit = max(max_sentences, LIST_MAX_SENTENCES) if as_list else max_sentences
+    margin = LIST_KEEP_MARGIN if as_list else KEEP_MARGIN
+    ordered = _order(_select(scored, top, limit, margin))
+    text, citations = _compose(ordered, top, as_list and len(ordered) > 2)
+    return Answer(
+        question=question,
+        text=text,
+        citations=citations,
+        mode="extractive",
+        abstained=False,
+        passages=list(passages),
+    )
