@@ -1,0 +1,78 @@
+"""Shared fixtures. The real index of the bundled corpus is built once per test session
+(embedding is the cost: about a minute and a half here) in a temporary data dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ingest  # noqa: F401  (offline defaults)
+from ingest.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests leave artefacts a person may want to look at (screenshots, reports)."""
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a real index over the bundled corpus, built once per session.
+
+    VRAAGBAAK_TEST_HOME may point at a prebuilt data dir to skip the cold ingest while
+    developing; CI never sets it.
+    """
+    from ingest.pipeline import run_ingest
+
+    prebuilt = os.environ.get("VRAAGBAAK_TEST_HOME")
+    home = Path(prebuilt) if prebuilt else tmp_path_factory.mktemp("index") / "home"
+    settings = Settings(home=home, corpus_dir=CORPUS, embedding="e5-small-q4")
+    report = run_ingest(settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_index: Settings):
+    from assistant.service import Assistant
+
+    return Assistant.open(corpus_index)
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """A two-document corpus that embeds in a second, for ingest behaviour tests."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "# Zorg en veiligheid\n\nDe gemeente werkt samen met zorgpartners en politie. "
+        "Het Zorg- en Veiligheidshuis brengt partners samen rond complexe casuïstiek.\n\n"
+        "## Rol van de burgemeester\n\nDe burgemeester is verantwoordelijk voor de openbare "
+        "orde. Hij kan een woning sluiten bij drugshandel.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Jonge aanwas\n\nJongeren worden geronseld als drugskoerier. Preventie op scholen en "
+        "in de wijk helpt om te voorkomen dat zij in de criminaliteit belanden.\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.toml").write_text(
+        '[[document]]\nid = "a"\nfile = "a.md"\ntitle = "Document A"\npublisher = "VNG"\n'
+        'date = "2024"\n\n[[document]]\nid = "b"\nfile = "b.txt"\ntitle = "Document B"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def copy_corpus(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst

@@ -1,0 +1,157 @@
+"""Ingest behaviour on a small real corpus: chunks, incremental runs, model mismatch, lock."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import chunk_document, clean_text_of
+from ingest.index import IndexReader
+from ingest.locking import IngestBusy, ingest_lock
+from ingest.models import Block
+from ingest.pipeline import run_ingest
+from ingest.settings import Settings
+from ingest.store import IndexMissing, IndexModelMismatch
+
+
+def _settings(home: Path, corpus: Path) -> Settings:
+    return Settings(home=home, corpus_dir=corpus, embedding="e5-small-q4")
+
+
+def test_chunks_keep_sections_offsets_and_whole_sentences() -> None:
+    sentence = "De gemeente werkt samen met partners in zorg en veiligheid. "
+    blocks = [
+        Block("1 Inleiding", None, "1 Inleiding", "heading"),
+        Block(sentence * 30, 3, "1 Inleiding"),
+        Block("2 Aanpak", None, "2 Aanpak", "heading"),
+        Block("Het Zorg- en Veiligheidshuis coördineert. Daarna volgt nazorg.", 4, "2 Aanpak"),
+    ]
+    chunks = chunk_document("doc", "f" * 64, blocks, chunk_size=300, chunk_overlap=80)
+    clean = clean_text_of(blocks)
+    assert len(chunks) > 3
+    assert {c.section for c in chunks} == {"1 Inleiding", "2 Aanpak"}
+    for c in chunks:
+        assert clean[c.start : c.end] == c.text  # offsets point into the clean text
+        assert c.text.endswith(".")  # never cut inside a sentence
+        assert c.text[0].isupper()
+        assert len(c.text) <= 300
+    assert chunks[-1].page == 4 and chunks[0].page == 3
+    # overlap: consecutive chunks of one section share a sentence
+    assert chunks[1].start < chunks[0].end
+    assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_incremental_ingest_add_change_remove_unchanged(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    first = run_ingest(settings)
+    assert (len(first.added), len(first.unchanged), first.failed) == (2, 0, {})
+    n_chunks = first.chunks
+
+    again = run_ingest(settings)
+    assert again.to_json()["unchanged"] == 2 and again.to_json()["added"] == 0
+    assert again.embedded == 0 and again.chunks == n_chunks
+
+    (small_corpus / "b.txt").write_text(
+        "Jonge aanwas\n\nJongeren worden via sociale media geronseld. Ouders en scholen "
+        "herkennen signalen vaak te laat.\n",
+        encoding="utf-8",
+    )
+    manifest = small_corpus / "manifest.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + '\n[[document]]\nid = "c"\nfile = "c.md"\ntitle = "Document C"\n',
+        encoding="utf-8",
+    )
+    (small_corpus / "c.md").write_text(
+        "# Cameratoezicht\n\nDe burgemeester kan cameratoezicht inzetten.\n", encoding="utf-8"
+    )
+    changed = run_ingest(settings)
+    assert changed.added == ["c"] and changed.updated == ["b"] and changed.unchanged == ["a"]
+
+    reader = IndexReader(settings)
+    texts = [c.text for c in reader.chunks.values()]
+    assert not any("drugskoerier" in t for t in texts)  # old version of b is gone
+    assert any("sociale media" in t for t in texts)
+    assert len(texts) == len(set(texts))  # re-ingesting never duplicates a chunk
+    assert reader.status().documents == 3
+
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").split('[[document]]\nid = "c"')[0],
+        encoding="utf-8",
+    )
+    (small_corpus / "c.md").unlink()
+    removed = run_ingest(settings)
+    assert removed.removed == ["c"]
+    reader = IndexReader(settings)
+    assert {c.doc_id for c in reader.chunks.values()} == {"a", "b"}
+    # the store itself holds no stale versions either
+    collection_count = reader._collection.count()
+    assert collection_count == len(reader.chunks)
+
+
+def test_json_summary_has_the_contract_keys(tmp_path: Path, small_corpus: Path) -> None:
+    report = run_ingest(_settings(tmp_path / "home", small_corpus)).to_json()
+    assert {"added", "updated", "removed", "unchanged", "chunks", "seconds"} <= set(report)
+    json.dumps(report)
+
+
+def test_chunk_metadata_carries_the_citation(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    run_ingest(settings)
+    reader = IndexReader(settings)
+    chunk = next(c for c in reader.chunks.values() if "sluiten" in c.text)
+    assert chunk.meta["doc_id"] == "a"
+    assert chunk.meta["title"] == "Document A"
+    assert chunk.meta["publisher"] == "VNG"
+    assert "Rol van de burgemeester" in chunk.meta["section"]
+    assert chunk.meta["end"] > chunk.meta["start"] >= 0
+
+
+def test_opening_with_another_model_is_a_clear_error(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    run_ingest(settings)
+    from ingest import store
+
+    client = store.make_client(settings)
+    from ingest.embeddings import get_embeddings
+
+    emb = get_embeddings("e5-small-q4")
+    with pytest.raises(IndexModelMismatch, match="e5-small-q4"):
+        store.open_vectorstore(client, settings, emb, "other-model", emb.dim, create=False)
+    with pytest.raises(IndexModelMismatch, match="dim"):
+        store.open_vectorstore(client, settings, emb, "e5-small-q4", 768, create=False)
+
+
+def test_search_before_any_ingest_says_what_to_do(tmp_path: Path, small_corpus: Path) -> None:
+    with pytest.raises(IndexMissing, match="vraagbaak ingest"):
+        IndexReader(_settings(tmp_path / "empty", small_corpus))
+
+
+def test_a_second_ingest_is_refused_while_one_runs(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    with ingest_lock(settings.home), pytest.raises(IngestBusy, match="Another ingest"):
+        run_ingest(settings, lock_timeout=0.3)
+    assert run_ingest(settings).added == ["a", "b"]  # lock released
+
+
+def test_missing_bm25_is_rebuilt_from_chroma(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    run_ingest(settings)
+    shutil.rmtree(settings.home / "bm25-vraagbaak")
+    reader = IndexReader(settings)
+    hits = reader.bm25.search("drugskoerier geronseld", 5)
+    assert hits and reader.chunks[hits[0][0]].doc_id == "b"
+    assert (settings.home / "bm25-vraagbaak" / "rows.json").exists()
+
+
+def test_a_broken_document_keeps_the_rest(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path / "home", small_corpus)
+    run_ingest(settings)
+    (small_corpus / "b.txt").write_bytes(b"Caf\xe9 in de wijk, \xe9\xe9n aanpak\n")
+    report = run_ingest(settings)
+    assert "b" in report.failed and "UTF-8" in report.failed["b"]
+    reader = IndexReader(settings)  # previous version of b stays searchable
+    assert {c.doc_id for c in reader.chunks.values()} == {"a", "b"}
