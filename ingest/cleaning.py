@@ -198,9 +198,18 @@ class Vocabulary:
 
     def __init__(self, text: str) -> None:
         self.counts: Counter[str] = Counter(m.group(0).lower() for m in _WORD_RE.finditer(text))
+        self.pairs: Counter[str] = Counter(
+            f"{m.group(1)} {m.group(2)}".lower()
+            for m in re.finditer(r"\b(?=([^\W\d_]+) ([^\W\d_]+)\b)", text)
+        )
 
     def count(self, word: str) -> int:
         return self.counts.get(word.lower(), 0)
+
+    def standalone(self, word: str, partner: str, word_first: bool) -> int:
+        """Occurrences of word that are not part of the split pair with partner."""
+        pair = f"{word} {partner}" if word_first else f"{partner} {word}"
+        return self.count(word) - self.pairs.get(pair.lower(), 0)
 
     def __contains__(self, word: str) -> bool:
         return self.count(word) > 0
@@ -250,8 +259,8 @@ def _keep_hyphen(prev_word: str, next_word: str, vocab: Vocabulary | None) -> bo
             return n_hyphened > n_joined
     if not prev_core:
         return True
-    if prev_core[-1].isupper() or prev_core[-1].isdigit() or "-" in prev_core:
-        return True  # "GGZ-instellingen", "psycho-geriatri-sche" keeps the first hyphen only
+    if prev_core[-1].isupper() or prev_core[-1].isdigit():
+        return True  # "GGZ-instellingen", "2e-lijns"
     return prev_core[-1].lower() in _VOWELS and next_word[0].lower() in _VOWELS
 
 
@@ -281,26 +290,38 @@ _ABBREVIATIONS_SPACED = {"jl", "mr", "dr", "nr", "ca", "bv", "bijv", "o.a", "e.d
 def collapse_spaced_letters(text: str, vocab: Vocabulary) -> str:
     """Repair words that PDF extraction split with spaces ("kri jgt", "W M O", "j l .").
 
-    Two neighbouring tokens are merged only when the merged form is a word of this document (or
-    the split falls at "i j", the classic ligature gap, and neither piece is a word by itself)
-    and at least one piece is no word of the document: two real words are never merged.
+    Two neighbouring tokens are merged only when neither occurs anywhere else in the document on
+    its own (so they are fragments, not words) and the merged form is a word the document uses, or
+    the split falls at "i j", the classic gap of an extracted ij-ligature.
     """
     text = _collapse_letter_runs(text, vocab)
-    return re.sub(r"\b([^\W\d_]+) ([^\W\d_]+)\b", lambda m: _merge_pair(m, vocab), text)
+    out: list[str] = []
+    pos = 0
+    # overlapping scan: in "vorm kri jgt" the pair to test is ("kri", "jgt"), not ("vorm", "kri")
+    for m in re.finditer(r"\b(?=([^\W\d_]+) ([^\W\d_]+)\b)", text):
+        if m.start() < pos:
+            continue
+        merged = _merge_pair(m.group(1), m.group(2), vocab)
+        if merged is not None:
+            out.append(text[pos : m.start()])
+            out.append(merged)
+            pos = m.start() + len(m.group(1)) + 1 + len(m.group(2))
+    out.append(text[pos:])
+    return "".join(out)
 
 
-def _merge_pair(m: re.Match[str], vocab: Vocabulary) -> str:
-    a, b = m.group(1), m.group(2)
+def _merge_pair(a: str, b: str, vocab: Vocabulary) -> str | None:
     if not b[0].islower() or len(a) > 15 or len(b) > 15:
-        return m.group(0)
-    a_word, b_word = vocab.count(a) > 1, vocab.count(b) > 1
-    if a_word and b_word:
-        return m.group(0)  # two words of the text: never merge
-    if vocab.count(a + b):
-        return a + b
+        return None
+    a_word = vocab.standalone(a, b, word_first=True) > 0
+    b_word = vocab.standalone(b, a, word_first=False) > 0
+    if a_word or b_word:
+        return None  # a piece that is a word elsewhere: "volgen de" stays two words
+    if vocab.count(a + b) and vocab.count(a + b) >= vocab.pairs.get(f"{a} {b}".lower(), 0):
+        return a + b  # the author writes the joined form at least as often
     if a.endswith("i") and b.startswith("j"):
         return a + b  # the "i j" gap of an extracted ij-ligature: "ti jdig"
-    return m.group(0)
+    return None
 
 
 def _collapse_letter_runs(text: str, vocab: Vocabulary) -> str:
@@ -333,13 +354,14 @@ def remove_footnote_markers(text: str) -> str:
     text = _YEAR_WITH_MARKER_RE.sub(r"\1", text)  # "20051 4." is 2005 + marker 14
     # split two-digit marker after a word or punctuation
     text = re.sub(
-        r"(?<=[^\W\d_]|[.,;:!?'\")]) ?\b\d \d\b(?= ?[.,;:](?:\s|$)| [A-Z\"']|$)",
+        r"(?<=[^\W\d_]|[.,;:!?'\")]) ?\b\d \d\b(?= ?[.,;:](?:\s|$)| [^\W\d_\"']|$)",
         "",
         text,
     )
     # marker right after a sentence end (with or without space) before a capitalised word
     text = re.sub(r"(?<=[^\W\d_][.!?]) ?\d{1,2}(?= [A-Z][a-z])", "", text)
     text = re.sub(r"(?<=[.!?]['\")]) ?\d{1,2}(?= [A-Z])", "", text)
+    text = re.sub(r"(?<=['\")][.!?])\d{1,2}(?= [A-Z])", "", text)  # "beleidskokers'.1 We"
     # glued to a comma or semicolon before a capital: "zijn,2 Maar"
     text = re.sub(r"(?<=[^\W\d_][,;])\d{1,2}(?= [A-Z])", "", text)
     # glued after a sentence end without space: "verschilt.4 Daarnaast"

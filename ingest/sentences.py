@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
 # then whitespace. The decision whether it really ends a sentence is made in _is_boundary.
 _CANDIDATE_RE = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
 _TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
+_WINDOW = 80  # look-around in characters: keeps splitting linear in the text length
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -63,8 +64,8 @@ def _boundaries(text: str) -> list[int]:
     # A line break ends a sentence before a list marker, and after a line without final
     # punctuation (list item, heading) when the next line starts with a capital.
     for m in re.finditer(r"\n", text):
-        before = text[: m.start()].rstrip()
-        after = text[m.end() :].lstrip()
+        before = text[max(0, m.start() - _WINDOW) : m.start()].rstrip()
+        after = text[m.end() : m.end() + _WINDOW].lstrip()
         if not before or not after:
             continue
         bare_line_end = before[-1] not in ",;:(-" and _CAPITAL_START_RE.match(after)
@@ -79,13 +80,13 @@ _CAPITAL_START_RE = re.compile(r"[\"'(\[]*[A-Z0-9À-Ý]")
 
 def _is_boundary(text: str, start: int, end: int) -> bool:
     punct = text[start:end]
-    after = text[end:].lstrip()
+    after = text[end : end + _WINDOW].lstrip()
     if not after:
         return True
     if "?" in punct or "!" in punct or "…" in punct:
         return bool(_CAPITAL_START_RE.match(after))
     # a period: look at the token it ends and at what follows
-    m = _TOKEN_BEFORE_RE.search(text[:start])
+    m = _TOKEN_BEFORE_RE.search(text[max(0, start - _WINDOW) : start])
     token = m.group(1) if m else ""
     if not _CAPITAL_START_RE.match(after):
         return False  # "o.a. bij", "1.000 mensen": no capital, no new sentence
@@ -102,5 +103,5 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
 
 
 def _at_item_start(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(" \t")
+    before = text[max(0, pos - _WINDOW) : pos].rstrip(" \t")
     return not before or before[-1] in "\n:;" or before.endswith(("•", "-"))

@@ -368,6 +368,13 @@ def _starts_new_unit(cur: _Unit, ln: _Line, width: float) -> bool:
     if _starts_lower(ln.text):
         return False
     if prev[-1] in _SENTENCE_END or re.search(r"[.!?]['\")]+$", prev):
+        last_word = ln.text.split()[-1]
+        if (
+            len(ln.text) < 0.8 * width
+            and ln.text[-1] not in ".,;:!?"
+            and last_word not in _FUNCTION_WORDS
+        ):
+            return True  # a short line without final punctuation after a sentence: a heading
         short = len(cur.lines[-1].text) < 0.8 * width
         return ln.blank_before or ln.indented or short or cur.kind == "list_item"
     if prev[-1] == ",":

@@ -1,0 +1,474 @@
+"""Structure detection on snippets of each kind of text, plus checks over the whole real corpus."""
+
+# ruff: noqa: E501 -- raw document snippets keep their original line lengths
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from ingest.models import Block, RawPage
+from ingest.structure import parse_document
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _parse(text: str, kind: str) -> list[Block]:
+    return parse_document([RawPage(None, text)], kind)
+
+
+def _headings(blocks: list[Block]) -> list[str]:
+    return [b.text for b in blocks if b.kind == "heading"]
+
+
+# --- PDF text ------------------------------------------------------------------------------------
+
+LEDENBRIEF = """\
+ 1 Doel van dit document 
+
+Dit document is bedoeld als handvat voor het leggen van de verbinding tussen zorg en veiligheid voor bestuur¬
+ders van gemeenten. 
+ 2 De maatschappelijke 
+opgave: naar een veilige 
+en inclusieve wijk 
+
+In Nederland is sprake van een aanzienlijke groep inwoners met een opeenstapeling van persoonlijke proble¬
+men. De oorzaken en gevolgen lopen dwars door elkaar heen en zijn even divers als hardnekkig: psychische 
+klachten, een verstandelijke beperking, verslaving, schulden, werkloosheid, falende maatschappelijke integratie 
+of enige combinatie hiervan. Tegelijkertijd wordt er vanuit de samenleving veel waarde gehecht aan par
+ticipatie. Dat vraagt om een veilige inclusieve wijk. 
+
+1 https://vng.nl/onderwerpenindex/maatschappelijke-ondersteuning/nieuws/jantine-kriens-denk-van-buiten-naar-binnen 
+ 3 Complexe casuïstiek 
+verkend 
+
+Met de complexe casuïstiek wordt gedoeld op problematiek op meer levensgebieden. 
+
+Armoede en verwaarlozing 
+Armoede kan leiden tot een sociaal isolement, verwaarlozing van de persoonlijke hygiëne, achteruitgang van 
+het persoonlijk welbevinden. 
+ 4 Sturingsmogelijkheden 
+
+Na de gemeenteraadsverkiezingen in 2018 wordt een nieuw college van B&W gevormd. 
+ 5 Zorg en preventie 
+
+De gemeente vervult een schakelrol bij de zorg voor kwetsbare groepen en preventie van excessen. 
+
+5.1 WMO 2015 
+
+BELEIDSKRACHT 
+De Wmo 2015 geeft gemeenten de opdracht om regels te maken voor participatie. 
+
+5.1.1 Wijkteams of sociale teams 
+
+BELEIDSKRACHT/ORGANISATIEKRACHT 
+In een groot aantal gemeenten zijn na de decentralisatieoperaties wijkteams opgezet. 
+ 6 Jeugd 
+
+6.1 Jeugdwet 
+
+Vanaf 1 januari 2015 is de Jeugdwet van kracht.1 3 Deze wet vervangt de Wet op de Jeugdzorg uit 20051 4. De 
+vernieuwing betekent zowel een transitie als een transformatie. 
+
+13 Jeugdwet 
+14 Wet op de Jeugdzorg 
+15 vormen van jeugdhulp 
+Vereniging van Nederlandse Gemeenten 15 
+Jeugdreclassering wordt uitgevoerd door de gecertificeerde instellingen. 
+ 7 Openbare orde en 
+veiligheid 
+7.1.2 OM 
+GEEN INVLOED 
+Het Openbaar Ministerie is een landelijke organisatie verdeeld over tien arrondissementen. 
+
+Drie uitgangspunten staan centraal: 
+1. De sanctie-uitvoering moet zo georganiseerd worden dat deze optimaal aansluit bij de lokale context 
+(veilig dichtbij). Het doel is om te komen tot een sluitende aanpak voor re-integratie. 
+2. Om beter te kunnen aansluiten op uw inspanningen en die van zorgpartners, werkt het ministerie aan het 
+vormgeven van meer persoonsgerichte sancties. 
+Vereniging van Nederlandse Gemeenten Vereniging van Nederlandse Gemeenten 
+"""
+
+
+def test_pdf_numbered_chapters_span_lines_and_nest() -> None:
+    blocks = _parse(LEDENBRIEF, "pdf-text")
+    heads = _headings(blocks)
+    assert "2 De maatschappelijke opgave: naar een veilige en inclusieve wijk" in heads
+    assert "3 Complexe casuïstiek verkend" in heads
+    sections = {b.section for b in blocks}
+    assert "3 Complexe casuïstiek verkend > Armoede en verwaarlozing" in sections
+    assert "5 Zorg en preventie > 5.1 WMO 2015 > BELEIDSKRACHT" in sections
+    assert (
+        "5 Zorg en preventie > 5.1 WMO 2015 > 5.1.1 Wijkteams of sociale teams"
+        " > BELEIDSKRACHT/ORGANISATIEKRACHT"
+    ) in sections
+
+
+def test_pdf_footnote_lines_are_no_headings_and_markers_go() -> None:
+    blocks = _parse(LEDENBRIEF, "pdf-text")
+    heads = _headings(blocks)
+    assert not any(h.startswith(("13 ", "14 ", "15 ", "1 https")) for h in heads)
+    assert "Vereniging van Nederlandse Gemeenten 15" not in heads
+    texts = [b.text for b in blocks]
+    assert (
+        "Vanaf 1 januari 2015 is de Jeugdwet van kracht. Deze wet vervangt de Wet op de Jeugdzorg"
+        " uit 2005. De vernieuwing betekent zowel een transitie als een transformatie."
+    ) in texts
+    assert not any("https://" in t for t in texts)
+
+
+def test_pdf_repairs_hyphenation_and_lost_hyphens() -> None:
+    text = " ".join(b.text for b in _parse(LEDENBRIEF, "pdf-text"))
+    assert "persoonlijke problemen. De oorzaken" in text  # "proble¬\nmen"
+    assert "veel waarde gehecht aan participatie." in text  # "par\nticipatie", hyphen lost
+
+
+def test_pdf_short_heading_with_label_and_numbered_list() -> None:
+    blocks = _parse(LEDENBRIEF, "pdf-text")
+    om = [b for b in blocks if b.text.startswith("Het Openbaar Ministerie")][0]
+    assert om.section.endswith("7.1.2 OM > GEEN INVLOED")
+    items = [b for b in blocks if b.kind == "list_item"]
+    assert [b.text[:25] for b in items] == [
+        "1. De sanctie-uitvoering ",
+        "2. Om beter te kunnen aan",
+    ]
+    assert "1. De sanctie-uitvoering" not in " ".join(_headings(blocks))
+
+
+INSPIRATIEBOEK = """\
+ Inleiding 
+
+Nederland lijkt er in toenemende mate mee te maken te hebben: ‘onder-
+mijnende criminaliteit’ of ‘ondermijning’. Voorbeelden zijn het inzetten van kwetsbare 
+jongeren voor hand- en spandiensten, opslag 
+van drugsgrondstoffen en -afval in garageboxen. 
+
+Veel gemeenten zijn er inmiddels van doordrongen dat repressie alleen onvol-
+
+doende werkt tegen ondermijning; er is een brede wijkaanpak nodig, waarin 
+
+het (meer repressieve) veiligheidsdomein en het (meer preventieve) sociaal 
+
+domein samen de strijd met dit probleem aanbinden. De aanpakken zijn uitgewerkt met 
+financiering door het ministerie van Binnenlandse Zaken en Koninkrijksre-
+ laties en het Strategisch Beraad Ondermijning (SBO). 
+
+Ondermijning in de wijk / Inleiding 
+ 1. De Integrale familieaanpak, gemeente Tilburg 
+De familieaanpak is het Tilburgse antwoord op het fenomeen van intergenerationele criminaliteit. 
+
+Ondermijning in de wijk / 1. De Integrale familieaanpak, gemeente Tilburg 
+
+
+
+ _pLATF0RM3L 
+
+8 
+
+Ontstaan: een gat in de zorg 
+De familieaanpak startte in (maart) 2020, maar kent een veel langere aanloop. 
+Succesfactoren: coaches, gecombineerde aanpak, ambassadeur 
+en positie buiten reguliere werkprocessen 
+Over de grootste succesfactor van de familieaanpak zijn alle geïnterviewde 
+kernteamleden het direct eens: dat is de coach. 
+Ondermijning in de wijk / 1. De Integrale familieaanpak, gemeente Tilburg 
+ 2. Aanpak Nypels, Wijkersloot, gemeente Nieuwegein 
+In 2017 startte de gemeente Nieuwegein samen met partners uit het 
+zorg- en veiligheidsdomein met de integrale Aanpak Nypels. 
+Ontstaan: overlast van jeugdgroep en veel losse leefbaarheidsin-
+terventies, maar geen duurzaam resultaat 
+Al jaren zijn er zorgen over het Nypelsplantsoen. 
+ 4. Aanpak Nieuwe aanwas Nieuwland, 
+gemeente Schiedam 
+
+In de wijk Nieuwland in Schiedam krijgen jongeren de aandacht van 
+jongerenwerkers. 
+"""
+
+
+def test_inspiratieboek_examples_and_subheadings() -> None:
+    blocks = _parse(INSPIRATIEBOEK, "pdf-text")
+    heads = _headings(blocks)
+    assert heads[:2] == ["Inleiding", "1. De Integrale familieaanpak, gemeente Tilburg"]
+    assert "Succesfactoren: coaches, gecombineerde aanpak, ambassadeur en positie buiten reguliere werkprocessen" in heads  # fmt: skip
+    assert (
+        "Ontstaan: overlast van jeugdgroep en veel losse leefbaarheidsinterventies, maar geen"
+        " duurzaam resultaat"
+    ) in heads
+    # "4." does not follow "2.": the sequence check refuses it (a missing example is no reason
+    # to accept anything numbered); it must not crash or swallow text either
+    assert any(b.text.startswith("In de wijk Nieuwland") for b in blocks)
+    coach = [b for b in blocks if b.text.startswith("Over de grootste")][0]
+    assert coach.section == (
+        "1. De Integrale familieaanpak, gemeente Tilburg > Succesfactoren: coaches, gecombineerde"
+        " aanpak, ambassadeur en positie buiten reguliere werkprocessen"
+    )
+
+
+def test_inspiratieboek_wrapped_lines_with_blank_lines_form_one_paragraph() -> None:
+    blocks = _parse(INSPIRATIEBOEK, "pdf-text")
+    texts = [b.text for b in blocks]
+    assert (
+        "Veel gemeenten zijn er inmiddels van doordrongen dat repressie alleen onvoldoende werkt"
+        " tegen ondermijning; er is een brede wijkaanpak nodig, waarin het (meer repressieve)"
+        " veiligheidsdomein en het (meer preventieve) sociaal domein samen de strijd met dit"
+        " probleem aanbinden."
+    ) in " ".join(texts)
+    joined = " ".join(texts)
+    assert "'ondermijnende criminaliteit'" in joined
+    assert "hand- en spandiensten" in joined
+    assert "drugsgrondstoffen en -afval" in joined
+    assert "Binnenlandse Zaken en Koninkrijksrelaties en het Strategisch" in joined
+    assert "Ondermijning in de wijk /" not in joined
+    assert "pLATF0RM" not in joined
+
+
+def test_numbered_criteria_are_list_items_not_headings() -> None:
+    text = """\
+Deze is in de voorbereidingsfase aangebracht via een vooranalyse en consultatie van OOV-ers. Belangrijkste criteria waren:
+1. Complexiteit van zowel het veiligheidsvraagstuk zelf als de aanpak 
+daarvan; 
+2. Veel beschikbare informatiebronnen, echter behoorlijk divers en lang 
+niet altijd inhoudelijk coherent. 
+Informatiebronnen in drie vormen:
+1. Partners (intern en extern)
+2. Registraties en databases
+3. Publicaties en websites van kennisorganisaties en andere partijen.
+"""
+    blocks = _parse(text, "pdf-text")
+    assert _headings(blocks) == []
+    items = [b.text for b in blocks if b.kind == "list_item"]
+    assert (
+        items[0] == "1. Complexiteit van zowel het veiligheidsvraagstuk zelf als de aanpak daarvan;"
+    )
+    assert "1. Partners (intern en extern)" in items
+    assert "2. Registraties en databases" in items
+
+
+TITLES = ["Inleiding", "Zorg en Veiligheidshuis", "Openbare orde", "Huiselijk geweld", "Nazorg"]
+BODIES = [
+    "Gemeenten werken samen met de politie aan een veilige wijk. De aanpak richt\nzich op jongeren.",
+    "Het Zorg- en Veiligheidshuis bespreekt complexe casussen met alle\npartners uit de regio.",
+    "De burgemeester heeft formele zeggenschap over de politie aangaande de\nhandhaving van de openbare orde.",
+    "Veilig Thuis is het advies- en meldpunt voor huiselijk geweld en kinder-\nmishandeling in de regio.",
+    "Reclasseringsorganisaties kunnen ondersteuning bieden bij het voorkomen van\ncrimineel gedrag.",
+]
+
+
+def test_pdf_pages_known_drop_repeating_headers_and_keep_page_numbers() -> None:
+    pages = [
+        RawPage(n, f"Handreiking zorg en veiligheid\n{n} {TITLES[n - 1]}\n{BODIES[n - 1]}\n{n}\n")
+        for n in range(1, 6)
+    ]
+    blocks = parse_document(pages, "pdf")
+    assert all("Handreiking" not in b.text for b in blocks)
+    assert [b.text for b in blocks if b.kind == "heading"] == [
+        f"{n} {TITLES[n - 1]}" for n in range(1, 6)
+    ]
+    body = [b for b in blocks if b.text.startswith("Veilig Thuis")][0]
+    assert body.page == 4 and body.section == "4 Huiselijk geweld"
+    assert body.text == (
+        "Veilig Thuis is het advies- en meldpunt voor huiselijk geweld en kindermishandeling in de regio."
+    )
+    assert not any(b.text.strip().isdigit() for b in blocks)
+
+
+# --- markdown and web ----------------------------------------------------------------------------
+
+WEGWIJZER = """\
+# Wegwijzer voor domeinoverstijgend samenwerken binnen gemeenten
+
+januari 2025
+
+# 1 Inleiding
+
+## **“Jeffrey, wil je wat geld verdienen? Het is zo geregeld!”**
+
+Jeffrey staart naar zijn telefoon.
+
+# Een wegwijzer voor én door gemeenten
+
+## 2 Omgaan met taal- en cultuurverschillen binnen gemeenten
+
+## Belemmering 1: geen gezamenlijke visie (op bestuurs- en beleidsniveau)
+
+##### 1 Creëer urgentie voor een gezamenlijke visie
+
+Tekst over urgentie.
+
+### **Gebruik data en casuïstiek:**
+
+- **Datagedreven werken**: gebruik data.
+- Casuïstiek
+
+## **2 Betrek het management als dragers van de visie**
+
+## **3 Zet de gemeentesecretaris in als verbindende schakel**
+
+## 3 Organisatie en processen
+
+Tekst over organisatie.
+"""
+
+
+def test_markdown_headings_levels_follow_numbering() -> None:
+    blocks = _parse(WEGWIJZER, "markdown")
+    sections = [b.section for b in blocks if b.kind == "heading"]
+    assert '1 Inleiding > "Jeffrey, wil je wat geld verdienen? Het is zo geregeld!"' in sections
+    assert "2 Omgaan met taal- en cultuurverschillen binnen gemeenten" in sections
+    assert "3 Organisatie en processen" in sections  # a chapter, though marked "##"
+    betrek = [s for s in sections if s.endswith("2 Betrek het management als dragers van de visie")]
+    assert betrek and betrek[0].startswith("2 Omgaan met taal")
+    zet = [
+        s for s in sections if s.endswith("3 Zet de gemeentesecretaris in als verbindende schakel")
+    ]
+    assert zet and zet[0].startswith("2 Omgaan met taal")  # a tip, not chapter 3
+    items = [b.text for b in blocks if b.kind == "list_item"]
+    assert items == ["Datagedreven werken: gebruik data.", "Casuïstiek"]
+    assert not any("**" in b.text for b in blocks)
+
+
+CITY_DEAL = """\
+Betere samenwerking tussen zorg en veiligheid
+
+Hoe kunnen de domeinen zorg en veiligheid beter samenwerken, zodat we mensen met complexe problemen de juiste hulp bieden?
+
+Waar werken we aan?
+
+Dit traject wil de werelden van zorg en veiligheid beter met elkaar verbinden.
+
+De belangrijkste onderwerpen:
+
+ • preventie en risicosignalering,
+ • re-integratie en nazorg.
+
+Wie zijn we?
+
+Trajectregisseurs
+
+ • Lisette de Bie (ministerie van JenV)
+"""
+
+
+def test_web_question_headings_and_bullets() -> None:
+    blocks = _parse(CITY_DEAL, "web")
+    assert _headings(blocks) == [
+        "Betere samenwerking tussen zorg en veiligheid",
+        "Waar werken we aan?",
+        "Wie zijn we?",
+        "Trajectregisseurs",
+    ]
+    first = blocks[1]
+    assert first.kind == "paragraph" and first.text.startswith("Hoe kunnen de domeinen")
+    item = [b for b in blocks if b.text == "preventie en risicosignalering,"][0]
+    assert item.kind == "list_item"
+    assert item.section == "Betere samenwerking tussen zorg en veiligheid > Waar werken we aan?"
+
+
+# --- the whole corpus ----------------------------------------------------------------------------
+
+KNOWN_HEADINGS = {
+    "wegwijzer-domeinoverstijgend-samenwerken.md": [
+        "1 Inleiding",
+        "3 Organisatie en processen",
+        "4 Goede voorbeelden van interventies",
+        "Belemmering 2: informatiedeling verloopt moeizaam",
+    ],
+    "vng-ledenbrief-zorg-en-veiligheid.txt": [
+        "4 Sturingsmogelijkheden",
+        "4 Sturingsmogelijkheden > Regiekracht",
+        "5 Zorg en preventie > 5.4 Aanpak personen met verward gedrag > 5.4.2 OGGZ",
+        "7 Openbare orde en veiligheid > 7.2 Nazorg ex-gedetineerden en re-integratie volwassenen"
+        " > 7.2.4 Koers en kansen innovatie in de sanctieuitvoering",
+        "8 Algemene aanbevelingen > 8.3 Ketenpartners",
+        "3 Complexe casuïstiek verkend > Verslavingsproblematiek",
+    ],
+    "inspiratieboek-ondermijning-in-de-wijk.txt": [
+        "Inleiding",
+        "1. De Integrale familieaanpak, gemeente Tilburg",
+        "3. Knock and talk, gemeente Utrecht",
+        "5. De Wijkrechtbank, Eindhoven",
+        "7. Back on Track, gemeente Zaanstad",
+        "2. Aanpak Nypels, Wijkersloot, gemeente Nieuwegein > Resultaten",
+    ],
+    "informatiebronnen-oov-complexe-veiligheidsthemas.txt": ["INLEIDING"],
+    "city-deal-zorg-voor-veiligheid-in-de-stad.txt": [
+        "Betere samenwerking tussen zorg en veiligheid > Wat hebben we tot nu toe bereikt?",
+        "Betere samenwerking tussen zorg en veiligheid > Wie doen mee?",
+    ],
+}
+SPACED_OUT = ["kri jgt", "onmiddelli jk", "ti jdig", "W M O", "j l ."]
+RUNNING_LINES = [
+    "Ondermijning in de wijk /",
+    "VRAGEN VAN OOV-ERS",
+    "Vragen over de eigen lokale situatie Wat zijn",
+    "Vereniging van Nederlandse Gemeenten 15",
+    "pLATF0RM",
+]
+_CONJ = r"(?:en|of|tot|noch|als|dan|maar|óf|én|zowel|en/of)\b"
+
+
+def _corpus() -> list[tuple[str, str, str]]:
+    manifest = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
+    return [
+        (d["file"], d["kind"], (CORPUS / d["file"]).read_text(encoding="utf-8"))
+        for d in manifest["document"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, tuple[str, list[Block]]]:
+    return {f: (raw, _parse(raw, kind)) for f, kind, raw in _corpus()}
+
+
+def test_corpus_known_headings_are_sections(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, expected in KNOWN_HEADINGS.items():
+        sections = {b.section for b in parsed[file][1]}
+        for path in expected:
+            assert any(s == path or s.endswith(" > " + path) for s in sections), (file, path)
+
+
+def test_corpus_no_line_break_hyphenation_left(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, (raw, blocks) in parsed.items():
+        text = "\n".join(b.text for b in blocks)
+        # every "word-<line break>lowercase word" of the raw text that is no compound hyphen
+        for m in re.finditer(r"([^\W\d_]{2,})[-¬]\s*\n\s*\n?\s*([a-zà-ÿ]+)", raw):
+            if re.match(_CONJ, m.group(2)):
+                continue
+            left, right = m.group(1), m.group(2)
+            assert f"{left}- {right}" not in text, (file, left, right)
+            assert f"{left}¬" not in text, (file, left)
+
+
+def test_corpus_no_spaced_out_words(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, (_, blocks) in parsed.items():
+        text = "\n".join(b.text for b in blocks)
+        for case in SPACED_OUT:
+            assert case not in text, (file, case)
+
+
+def test_corpus_no_running_headers(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, (_, blocks) in parsed.items():
+        for b in blocks:
+            for line in RUNNING_LINES:
+                assert line not in b.text, (file, line, b.text[:80])
+
+
+def test_corpus_few_tiny_blocks(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, (_, blocks) in parsed.items():
+        if file.startswith("city-deal"):
+            continue  # a short web page whose bullets are short by nature
+        tiny = [b for b in blocks if b.kind != "heading" and len(b.text) < 40]
+        assert len(tiny) / len(blocks) < 0.12, (file, [b.text for b in tiny])
+
+
+def test_corpus_sections_are_well_formed(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    for file, (_, blocks) in parsed.items():
+        assert blocks, file
+        for b in blocks:
+            assert b.text == b.text.strip() and "\n" not in b.text, (file, b.text[:60])
+            if b.kind == "heading":
+                assert b.section.endswith(b.text), (file, b.section, b.text)
