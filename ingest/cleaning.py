@@ -202,6 +202,8 @@ class Vocabulary:
             f"{m.group(1)} {m.group(2)}".lower()
             for m in re.finditer(r"\b(?=([^\W\d_]+) ([^\W\d_]+)\b)", text)
         )
+        # word+number tokens ("Platform31", "Nederland2"): names repeat, footnote gluing doesn't
+        self.glued: Counter[str] = Counter(re.findall(r"\b[^\W\d_]{4,}\d{1,2}\b", text))
 
     def count(self, word: str) -> int:
         return self.counts.get(word.lower(), 0)
@@ -380,16 +382,10 @@ def remove_glued_word_markers(text: str, vocab: Vocabulary) -> str:
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(1)
-        if vocab.count(word) >= 1 and len(word) >= 4 and word[-1].islower():
-            return word
-        return m.group(0)
+        known_word = vocab.count(word) >= 1 and len(word) >= 4 and word[-1].islower()
+        return word if known_word and vocab.glued[m.group(0)] <= 1 else m.group(0)
 
-    glued = Counter(re.findall(r"\b[^\W\d_]{4,}\d{1,2}\b", text))
-    return re.sub(
-        r"\b([^\W\d_]{4,})(\d{1,2})\b(?=[\s,.;:)]|$)",
-        lambda m: repl(m) if glued[m.group(0)] <= 1 else m.group(0),
-        text,
-    )
+    return re.sub(r"\b([^\W\d_]{4,})(\d{1,2})\b(?=[\s,.;:)]|$)", repl, text)
 
 
 # --- whitespace ----------------------------------------------------------------------------------

@@ -283,9 +283,10 @@ def _kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list
             if not s:
                 blank = True
                 continue
-            if _is_dropped(s, running, prefixes, full_text):
-                continue
             is_bullet, rest = bullet_split(s)
+            # a bulleted line is content even when its text repeats in a side bar elsewhere
+            if _is_dropped(s, set() if is_bullet else running, prefixes, full_text):
+                continue
             kept.append(
                 _Line(
                     text=rest,

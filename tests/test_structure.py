@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -472,3 +473,38 @@ def test_corpus_sections_are_well_formed(parsed: dict[str, tuple[str, list[Block
             assert b.text == b.text.strip() and "\n" not in b.text, (file, b.text[:60])
             if b.kind == "heading":
                 assert b.section.endswith(b.text), (file, b.section, b.text)
+
+
+def test_corpus_content_kept_where_noise_looks_alike(
+    parsed: dict[str, tuple[str, list[Block]]],
+) -> None:
+    text = " ".join(b.text for b in parsed["inspiratieboek-ondermijning-in-de-wijk.txt"][1])
+    assert "door Platform31 in samenwerking met het Centrum" in text  # a name, no footnote
+    blocks = parsed["informatiebronnen-oov-complexe-veiligheidsthemas.txt"][1]
+    items = [b.text for b in blocks if b.kind == "list_item"]
+    # the theme list is content, though the same names repeat in every page's side bar
+    assert "Weerbaar buitengebied (ondermijningsrisico's)" in items
+    assert "Online aangejaagde ordeverstoring" in items
+
+
+def _letters_digits(s: str) -> str:
+    return re.sub(r"[^0-9a-zà-ÿ]", "", s.lower())
+
+
+def test_corpus_gold_quotes_survive_cleaning(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    """Every quote of the Q&A set must still be found, the way the evaluation matches it."""
+    qa = CORPUS.parent / "evals" / "qa.jsonl"
+    if not qa.exists():
+        pytest.skip("no Q&A set in this checkout")
+    clean = "".join(_letters_digits(" ".join(b.text for b in bl)) for _, bl in parsed.values())
+    missing = []
+    for line in qa.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        for quote in item.get("quotes", []):
+            n = _letters_digits(quote)
+            windows = [n[i : i + 40] for i in range(0, max(1, len(n) - 39), 10)]
+            if not all(w in clean for w in windows):
+                missing.append((item["id"], quote[:60]))
+    assert not missing
