@@ -43,8 +43,11 @@ LIST_MAX_SENTENCES = 7
 MIN_SENTENCE_CHARS = 25
 DUPLICATE_JACCARD = 0.75
 # Sentences this far below the best one are padding, not answer.
-KEEP_MARGIN = 0.045
+KEEP_MARGIN = 0.05
 LIST_KEEP_MARGIN = 0.07
+# Neighbours from the best sentence's own passage read as one coherent statement, so they
+# may trail the best sentence further.
+SAME_PASSAGE_MARGIN = 0.12
 
 MIN_RELEVANCE = 0.865
 """Abstain when relevance_signal() is below this.
@@ -75,6 +78,8 @@ class _Sentence:
     text: str
     is_item: bool
     terms: frozenset[str]
+    selectable: bool = True
+    lead: int | None = None  # index of the "…:" sentence a list item belongs to
     cheap: float = 0.0
     lex: float = 0.0
     cosine: float | None = None
@@ -144,47 +149,50 @@ def _usable(text: str, is_item: bool) -> bool:
 
 
 def _candidates(passages: Sequence[Passage]) -> list[_Sentence]:
+    """All sentences worth scoring. A short lead such as "City deal-gemeenten:" is never
+    quoted on its own but is kept, unselectable, because its list items borrow its score."""
     out: list[_Sentence] = []
     for pi, passage in enumerate(passages):
+        lead: int | None = None
         for start, end in sentence_spans(passage.text):
             raw = passage.text[start:end]
             # Trim whitespace but keep offsets exact, so the quote is a true substring.
-            lead = len(raw) - len(raw.lstrip())
-            trail = len(raw) - len(raw.rstrip())
-            start, end = start + lead, end - trail
+            start += len(raw) - len(raw.lstrip())
+            end -= len(raw) - len(raw.rstrip())
             text = passage.text[start:end]
             item = _is_item(text)
-            if not _usable(text, item):
-                continue
-            terms = frozenset(content_terms(text))
-            out.append(_Sentence(pi, start, end, text, item, terms))
+            is_lead = not item and text.endswith(":")
+            usable = _usable(text, item)
+            if usable or is_lead:
+                out.append(_Sentence(pi, start, end, text, item, frozenset(content_terms(text))))
+                out[-1].selectable = usable
+                out[-1].lead = lead if item else None
+            if is_lead:
+                lead = len(out) - 1
+            elif not item and not text.endswith("?"):
+                lead = None  # a question heading between lead and items does not end the list
     return out
-
-
-def _inherit_from_lead(cands: list[_Sentence]) -> dict[int, int]:
-    """List items after "…:" belong to that lead sentence; map item index -> lead index.
-
-    The lead names the topic ("De belangrijkste onderwerpen:"), the items often do not, so
-    items borrow the lead's lexical match.
-    """
-    owner: dict[int, int] = {}
-    lead: int | None = None
-    for i, c in enumerate(cands):
-        if c.is_item and lead is not None and cands[lead].passage_index == c.passage_index:
-            owner[i] = lead
-        elif not c.is_item:
-            lead = i if c.text.rstrip().endswith(":") else None
-    return owner
 
 
 # ---------------------------------------------------------------------------
 # Scoring
 
 
+def _same_stem(a: str, b: str) -> bool:
+    """Snowball leaves plural stems apart ("veiligheidshuis" / "veiligheidshuiz"); a long
+    shared prefix that differs only in the last letter is the same word."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    return short >= 5 and a[: short - 1] == b[: short - 1] and abs(len(a) - len(b)) <= 2
+
+
 def _coverage(question_terms: frozenset[str], terms: frozenset[str]) -> float:
+    """Share of the question's content stems that occur in the sentence."""
     if not question_terms:
         return 0.0
-    return len(question_terms & terms) / len(question_terms)
+    hits = sum(1 for q in question_terms if q in terms or any(_same_stem(q, t) for t in terms))
+    return hits / len(question_terms)
 
 
 def _rank_prior(passage_index: int) -> float:
@@ -224,26 +232,35 @@ def _score(
     embedder: SentenceEmbedder,
     query_vector: np.ndarray | None,
 ) -> list[_Sentence]:
-    """Candidates scored; only the EMBED_BUDGET most promising ones get an e5 cosine."""
+    """Selectable candidates with scores; only the EMBED_BUDGET most promising sentences get
+    their own e5 cosine. List items under a lead share the lead's cosine (one embedding for
+    the whole list), minus a tiny step that keeps them in list order."""
     cands = _candidates(passages)
     if not cands:
         return []
     q_terms = frozenset(content_terms(question, drop_question_words=True))
     for c in cands:
         c.lex = _coverage(q_terms, c.terms)
-    for item, lead in _inherit_from_lead(cands).items():
-        cands[item].lex = max(cands[item].lex, cands[lead].lex * 0.9)
-    for c in cands:
-        c.cheap = c.lex + 0.25 * _rank_prior(c.passage_index)
-    shortlist = sorted(range(len(cands)), key=lambda i: (-cands[i].cheap, i))[:EMBED_BUDGET]
+    leads = {c.lead for c in cands if c.lead is not None}
+    for i, c in enumerate(cands):
+        if c.lead is not None:
+            c.lex = max(c.lex, cands[c.lead].lex)
+        # A lead stands for a whole list, so it earns a place in the embedding batch.
+        c.cheap = c.lex + 0.25 * _rank_prior(c.passage_index) + (0.15 if i in leads else 0.0)
+    own = [i for i, c in enumerate(cands) if c.lead is None]
+    shortlist = sorted(own, key=lambda i: (-cands[i].cheap, i))[:EMBED_BUDGET]
     qv = query_vector if query_vector is not None else embedder.query_vector(question)
     vecs = _cache.vectors(embedder, [cands[i].text[:EMBED_CHARS] for i in shortlist])
     for i, cos in zip(shortlist, vecs @ np.asarray(qv, dtype=np.float32), strict=True):
         cands[i].cosine = float(cos)
+    for k, c in enumerate(cands):
+        lead = cands[c.lead] if c.lead is not None else None
+        if lead is not None and lead.cosine is not None:
+            c.cosine = lead.cosine - 0.001 * (k - c.lead)
     scored = [c for c in cands if c.cosine is not None]
     for c in scored:
         c.score = c.cosine + W_LEX * c.lex + W_RANK * _rank_prior(c.passage_index)
-    return scored
+    return [c for c in scored if c.selectable]
 
 
 def _signal_from(scored: list[_Sentence], passages: Sequence[Passage]) -> float:
@@ -294,12 +311,13 @@ def _select(
     scored: list[_Sentence], passages: Sequence[Passage], limit: int, margin: float
 ) -> list[_Sentence]:
     ranked = sorted(scored, key=lambda c: -c.score)
-    best = ranked[0].score
+    best = ranked[0]
     chosen: list[_Sentence] = []
     for c in ranked:
-        if len(chosen) >= limit or c.score < best - margin:
+        if len(chosen) >= limit:
             break
-        if not _is_duplicate(c, chosen, passages):
+        allowed = SAME_PASSAGE_MARGIN if c.passage_index == best.passage_index else margin
+        if c.score >= best.score - max(margin, allowed) and not _is_duplicate(c, chosen, passages):
             chosen.append(c)
     return chosen
 
