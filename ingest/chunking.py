@@ -9,7 +9,6 @@ section is merged into the next one of the same parent so tiny chunks do not cro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from langchain_text_splitters import TextSplitter
@@ -19,6 +18,7 @@ from ingest.sentences import sentence_spans
 
 CHUNK_SIZE = 900
 CHUNK_OVERLAP = 180
+MIN_SECTION_CHARS = 300
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -46,21 +46,61 @@ def clean_text_of(blocks: list[Block]) -> str:
     return BLOCK_SEPARATOR.join(b.text for b in blocks)
 
 
-def _sections(blocks: list[Block]) -> Iterable[tuple[str, list[tuple[int, Block]]]]:
-    """Consecutive non-heading blocks grouped by section, with each block's offset."""
+@dataclass
+class _Group:
+    """Blocks chunked together: one section, or a run of short sibling sections."""
+
+    section: str
+    blocks: list[tuple[int, Block]]
+
+    @property
+    def size(self) -> int:
+        return sum(len(b.text) for _, b in self.blocks)
+
+
+def _sections(blocks: list[Block]) -> list[_Group]:
+    """Consecutive blocks grouped by section, with each block's offset; the heading blocks
+    that open a section are kept aside in case the section is merged into its predecessor."""
     offset = 0
-    current: list[tuple[int, Block]] = []
-    section = None
+    groups: list[_Group] = []
+    headings: list[tuple[int, Block]] = []
     for block in blocks:
-        if block.kind != "heading":
-            if section is not None and block.section != section and current:
-                yield section, current
-                current = []
-            section = block.section
-            current.append((offset, block))
+        if block.kind == "heading":
+            headings.append((offset, block))
+        elif groups and block.section == groups[-1].section and not headings:
+            groups[-1].blocks.append((offset, block))
+        else:
+            groups.append(_Group(block.section, headings + [(offset, block)]))
+            headings = []
         offset += len(block.text) + len(BLOCK_SEPARATOR)
-    if current and section is not None:
-        yield section, current
+    return groups
+
+
+def _common_section(a: str, b: str) -> str:
+    left, right = a.split(" > "), b.split(" > ")
+    common = []
+    for x, y in zip(left, right, strict=False):
+        if x != y:
+            break
+        common.append(x)
+    return " > ".join(common)
+
+
+def _merge_short(groups: list[_Group], min_chars: int) -> list[_Group]:
+    """A section shorter than min_chars absorbs the next sibling section (headings included
+    as text), so over-detected headings or one-line sections do not make tiny chunks that
+    crowd out real passages. Siblings only: the label becomes their common parent."""
+    merged: list[_Group] = []
+    for group in groups:
+        content = [(o, b) for o, b in group.blocks if b.kind != "heading"]
+        prev = merged[-1] if merged else None
+        common = _common_section(prev.section, group.section) if prev else ""
+        if prev is not None and prev.size < min_chars and common:
+            prev.blocks.extend(group.blocks)
+            prev.section = common
+        else:
+            merged.append(_Group(group.section, content))
+    return merged
 
 
 def _pieces(group: list[tuple[int, Block]]) -> list[_Piece]:
@@ -123,8 +163,9 @@ def chunk_document(
     """Chunks of one document, ids derived from the document hash so that re-ingesting the
     same content yields the same ids (never a duplicate)."""
     chunks: list[Chunk] = []
-    for section, group in _sections(blocks):
-        for packed in _pack(_pieces(group), chunk_size, chunk_overlap):
+    for group in _merge_short(_sections(blocks), MIN_SECTION_CHARS):
+        section = group.section
+        for packed in _pack(_pieces(group.blocks), chunk_size, chunk_overlap):
             text = _join(packed)
             index = len(chunks)
             chunks.append(
