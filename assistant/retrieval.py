@@ -8,6 +8,7 @@ paraphrase, which staff questions are full of.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +44,15 @@ def to_passage(chunk: StoredChunk, index: IndexReader) -> Passage:
         chunk_index=chunk.chunk_index,
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
+        section_spans=_spans(meta.get("section_spans")),
     )
+
+
+def _spans(raw: object) -> list[tuple[int, str]]:
+    try:
+        return [(int(a), str(b)) for a, b in json.loads(str(raw))] if raw else []
+    except (ValueError, TypeError):
+        return []
 
 
 def fuse(

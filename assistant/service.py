@@ -48,6 +48,19 @@ def clean_question(question: str) -> str:
     return text
 
 
+def exact_sections(answer: Answer, passages: list[Passage]) -> None:
+    """Name the section of the quoted sentence itself, not just the chunk's first section
+    (a chunk may hold several short sections)."""
+    by_id = {p.chunk_id: p for p in passages}
+    for citation in answer.citations:
+        passage = by_id.get(citation.chunk_id)
+        if passage is None or not passage.section_spans or not citation.quote:
+            continue
+        at = passage.text.find(citation.quote[:60])
+        if at >= 0:
+            citation.section = passage.section_at(at)
+
+
 @dataclass
 class Conversation:
     """The turns of one conversation: (standalone question, answer text), newest last."""
@@ -100,6 +113,7 @@ class Assistant:
         found = retrieve(self.index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
         t2 = time.perf_counter()
         answer = self._answer(text, standalone, found.passages, on_token, mode)
+        exact_sections(answer, found.passages)
         t3 = time.perf_counter()
         answer.question = text
         answer.standalone_question = standalone

@@ -32,6 +32,15 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     dense_score: float | None = None
+    section_spans: list[tuple[int, str]] = field(default_factory=list)
+
+    def section_at(self, offset: int) -> str:
+        """The section of the text at a character offset (chunks may span short sections)."""
+        found = self.section
+        for start, section in self.section_spans:
+            if start <= offset:
+                found = section
+        return found
 
     def to_search_json(self) -> dict[str, Any]:
         """The `vraagbaak search --json` shape (DESIGN.md contract)."""

@@ -1,9 +1,10 @@
 """Structure-aware, sentence-aware chunking.
 
-Chunks never cross a section boundary (a citation names one section) and never cut a
-sentence: blocks are split into sentences and LangChain's TextSplitter merge logic packs
-whole sentences up to `chunk_size` characters, with whole-sentence overlap. A very short
-section is merged into the next one of the same parent so tiny chunks do not crowd results.
+Chunks never cut a sentence and stay within one section: blocks are split into sentences and
+LangChain's TextSplitter merge logic packs whole sentences up to `chunk_size` characters, with
+whole-sentence overlap. A run of short sibling sections is merged into one chunk (so one-line
+sections do not crowd results); the chunk then records where each section starts, so a
+citation can still name the exact section of the sentence it quotes.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Piece:
     end: int
     page: int | None
     paragraph: int
+    section: str = ""
 
 
 def clean_text_of(blocks: list[Block]) -> str:
@@ -107,7 +109,11 @@ def _pieces(group: list[tuple[int, Block]]) -> list[_Piece]:
     pieces = []
     for paragraph, (offset, block) in enumerate(group):
         for a, b in sentence_spans(block.text):
-            pieces.append(_Piece(block.text[a:b], offset + a, offset + b, block.page, paragraph))
+            pieces.append(
+                _Piece(
+                    block.text[a:b], offset + a, offset + b, block.page, paragraph, block.section
+                )
+            )
     return pieces
 
 
@@ -141,6 +147,16 @@ def _locate(texts: list[str], chunk_text: str, first: int) -> tuple[int, int] | 
         if " ".join(texts[start:stop]) == chunk_text:
             return start, stop
     return None
+
+
+def _section_spans(pieces: list[_Piece], start: int) -> tuple[tuple[int, str], ...]:
+    """Where, inside the chunk text, each section begins: a chunk of merged short sections
+    can still cite the exact section of the sentence it quotes."""
+    spans: list[tuple[int, str]] = []
+    for piece in pieces:
+        if not spans or spans[-1][1] != piece.section:
+            spans.append((piece.start - start, piece.section))
+    return tuple(spans)
 
 
 def _join(pieces: list[_Piece]) -> str:
@@ -179,6 +195,7 @@ def chunk_document(
                     start=packed[0].start,
                     end=packed[-1].end,
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    section_spans=_section_spans(packed, packed[0].start),
                 )
             )
     return chunks

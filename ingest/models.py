@@ -59,3 +59,4 @@ class Chunk:
     start: int
     end: int
     content_hash: str
+    section_spans: tuple[tuple[int, str], ...] = ()

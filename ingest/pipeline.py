@@ -5,12 +5,21 @@ Order of work, chosen so that a run killed at any point leaves the previous inde
 2. add the new chunks (invisible: not yet live);
 3. write the new live state in one metadata write (the switch);
 4. delete chunks of versions that are no longer live; rebuild BM25 aside and swap it in.
+
+Test hook: with VRAAGBAAK_TEST_PAUSE_AT=<phase> a run prints `vraagbaak-pause: <phase>` to
+stderr at that point and sleeps VRAAGBAAK_TEST_PAUSE_SECONDS (default an hour), so
+tests/test_crash_safety.py can SIGKILL it at a known moment. Phases, in order: `locked`,
+`parsed`, `added-one` (first changed document's chunks written), `added`, `switched`,
+`deleted`. Unset, it costs one dictionary lookup per phase.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,8 +47,17 @@ from ingest.structure import parse_document
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure or chunking changes, so every document is re-chunked.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 LEXICAL_VERSION = "1"
+PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
+PAUSE_SECONDS_ENV = "VRAAGBAAK_TEST_PAUSE_SECONDS"
+
+
+def _checkpoint(phase: str) -> None:
+    """The crash-test hook described in the module docstring."""
+    if os.environ.get(PAUSE_ENV) == phase:
+        print(f"vraagbaak-pause: {phase}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 3600))
 
 
 @dataclass
@@ -103,6 +121,7 @@ def chunk_metadata(doc: SourceDocument, doc_hash: str, chunk: Chunk) -> dict[str
         "start": chunk.start,
         "end": chunk.end,
         "content_hash": chunk.content_hash,
+        "section_spans": json.dumps(chunk.section_spans, ensure_ascii=False),
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
@@ -120,6 +139,7 @@ def run_ingest(
     report = IngestReport()
     settings.home.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.home, timeout=lock_timeout):
+        _checkpoint("locked")
         manifest = load_manifest(settings.corpus_dir)
         report.warnings.extend(manifest.warnings)
         embeddings = get_embeddings(settings.embedding)
@@ -162,11 +182,15 @@ def run_ingest(
             }
         report.removed = [d for d in live.docs if d not in new_docs]
 
+        _checkpoint("parsed")
         _add_pending(settings, store, embeddings, pending, report, progress)
+        _checkpoint("added")
         state = LiveState(docs=new_docs, last_ingest=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         if state.signature != live.signature or rebuild:
             write_live(store, state, model, dim)
+        _checkpoint("switched")
         _delete_stale(store, state)
+        _checkpoint("deleted")
         _refresh_bm25(settings, store, state)
         report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
     report.seconds = time.perf_counter() - t0
@@ -200,6 +224,7 @@ def _add_pending(settings, store, embeddings, pending, report, progress) -> None
                     documents=[c.text for c in part],
                     metadatas=[chunk_metadata(doc, doc_hash, c) for c in part],
                 )
+            _checkpoint("added-one")
     finally:
         cache.close()
 

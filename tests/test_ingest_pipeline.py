@@ -44,6 +44,25 @@ def test_chunks_keep_sections_offsets_and_whole_sentences() -> None:
     assert len({c.id for c in chunks}) == len(chunks)
 
 
+def test_short_sibling_sections_share_a_chunk_with_exact_section_spans() -> None:
+    blocks = [
+        Block("Bronnen", None, "Bronnen", "heading"),
+        Block("Politieregistratie", None, "Bronnen > Politieregistratie", "heading"),
+        Block("Geeft inzicht in overlast.", None, "Bronnen > Politieregistratie"),
+        Block("Wijkscan", None, "Bronnen > Wijkscan", "heading"),
+        Block("Toont de veiligheid per wijk.", None, "Bronnen > Wijkscan"),
+        Block("Andere zaken", None, "Andere zaken", "heading"),
+        Block("Dit hoort er niet bij.", None, "Andere zaken"),
+    ]
+    chunks = chunk_document("doc", "e" * 64, blocks)
+    assert [c.section for c in chunks] == ["Bronnen", "Andere zaken"]
+    first = chunks[0]
+    assert "Wijkscan" in first.text and "Politieregistratie" not in first.text.split("\n")[0]
+    offset = first.text.index("Toont")
+    assert [s for o, s in first.section_spans if o <= offset][-1] == "Bronnen > Wijkscan"
+    assert clean_text_of(blocks)[first.start : first.end] == first.text
+
+
 def test_incremental_ingest_add_change_remove_unchanged(tmp_path: Path, small_corpus: Path) -> None:
     settings = _settings(tmp_path / "home", small_corpus)
     first = run_ingest(settings)
@@ -106,7 +125,12 @@ def test_chunk_metadata_carries_the_citation(tmp_path: Path, small_corpus: Path)
     assert chunk.meta["doc_id"] == "a"
     assert chunk.meta["title"] == "Document A"
     assert chunk.meta["publisher"] == "VNG"
-    assert "Rol van de burgemeester" in chunk.meta["section"]
+    # the short intro section and its sub-section share one chunk; the chunk records where
+    # the sub-section starts, so a quote from it is cited with the exact section
+    spans = json.loads(chunk.meta["section_spans"])
+    start = chunk.text.index("De burgemeester")
+    section = [sec for offset, sec in spans if offset <= start][-1]
+    assert section == "Zorg en veiligheid > Rol van de burgemeester"
     assert chunk.meta["end"] > chunk.meta["start"] >= 0
 
 
