@@ -90,6 +90,24 @@ class Assistant:
     def status(self) -> IndexStatus:
         return self.index.status()
 
+    def eval_info(self) -> dict[str, object]:
+        """Provenance for eval result files: which model and which corpus produced them."""
+        import hashlib
+
+        status = self.index.status()
+        return {
+            "embedding_model": status.embedding_model,
+            "corpus_hash": hashlib.sha256(self.index.live.signature.encode()).hexdigest()[:16],
+            "documents": status.documents,
+            "chunks": status.chunks,
+            "last_ingest": status.last_ingest,
+            "settings": {
+                "embedding": self.settings.embedding,
+                "collection": self.settings.collection,
+                "chroma_url": self.settings.chroma_url or "",
+            },
+        }
+
     def search(
         self, question: str, k: int = 10, doc_ids: list[str] | None = None
     ) -> list[Passage]:
