@@ -110,7 +110,10 @@ def is_url_fragment(line: str) -> bool:
     s = line.strip()
     if " " in s or len(s) < 8:
         return False
-    return bool(re.search(r"[/#=?%]", s)) and sum(ch.isalpha() for ch in s) / len(s) < 0.95
+    if re.fullmatch(r"[(\"']?[^\W\d_]+/[^\W\d_]+[)\"',.;:]*", s):
+        return False  # "criminaliteit/cybercrime)": two words and a slash, the end of a title
+    core = s.rstrip(".,;:!?)\"'")  # "volwassenheid?" ends a sentence, no query string
+    return bool(re.search(r"[/#=?%]", core)) and sum(ch.isalpha() for ch in s) / len(s) < 0.95
 
 
 def is_page_number_line(line: str) -> bool:
@@ -159,14 +162,42 @@ def running_line_keys(pages: list[list[str]], pages_known: bool) -> set[str]:
         keys = {line_key(x) for x in lines if line_key(x)}
         per_page.update(keys)
         per_line.update(line_key(x) for x in lines if line_key(x))
+    lettered = {line_key(x) for lines in pages for x in lines if is_lettered_heading(x)}
     result: set[str] = set()
     n_pages = len(pages)
     for key, count in per_line.items():
         words = len(key.split())
+        if key in lettered:
+            # "A. BRONNEN IN DE VORM VAN PARTNERS": a subsection every chapter repeats, no side
+            # bar; only one on most pages is layout
+            if pages_known and n_pages >= 4 and per_page[key] >= n_pages * 0.6:
+                result.add(key)
+            continue
         on_many_pages = pages_known and n_pages >= 4 and per_page[key] >= max(3, n_pages * 0.3)
         if on_many_pages or (words >= 2 and count >= 5) or count >= 8:
             result.add(key)
     return result
+
+
+_LETTERED_HEADING_RE = re.compile(r"^\s*([A-H])[.)]\s+(\S+(?:\s+\S+){2,})\s*$")
+
+
+def is_lettered_heading(line: str) -> bool:
+    """ "A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN": a letter, a dot and a title of three words
+    or more, without final punctuation unless in capitals ("E.D."), so "J. Kriens" and
+    "A. Jansen zegt dit." are no headings."""
+    m = _LETTERED_HEADING_RE.match(line)
+    if not m or not m.group(2)[0].isupper():
+        return False
+    title = m.group(2)
+    if title[-1] == "." and title.isupper():
+        return True  # "B. BRONNEN IN DE VORM VAN REGISTRATIES, ... E.D."
+    return title[-1] not in ".,;:!?"
+
+
+def lettered_heading_letter(line: str) -> str | None:
+    """The letter of a lettered heading ("B" for "B. BRONNEN ..."), else None."""
+    return _LETTERED_HEADING_RE.match(line).group(1) if is_lettered_heading(line) else None
 
 
 def running_title_prefixes(lines: Iterable[str]) -> set[str]:

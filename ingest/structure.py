@@ -20,6 +20,7 @@ from ingest.cleaning import (
     is_url_fragment,
     is_url_line,
     join_hyphenated,
+    lettered_heading_letter,
     line_key,
     normalize_chars,
     normalize_whitespace,
@@ -258,7 +259,7 @@ def _parse_pdf_text(pages: list[RawPage]) -> list[Block]:
     vocab = Vocabulary("\n".join("\n".join(x) for x in page_lines))
     lines, trailing_space_convention = _kept_lines(pages, page_lines)
     width = _typical_width(lines)
-    units = _segment(lines, width)
+    units = _segment(lines, width, _blank_lines_separate(lines))
     texts = [_unit_text(u, vocab, trailing_space_convention) for u in units]
     return _assign_sections(units, texts, width)
 
@@ -322,6 +323,20 @@ def _is_page_footer(s: str, full_text: str) -> bool:
     return bool(m) and full_text.count(m.group(1)) >= 3
 
 
+def _blank_lines_separate(lines: list[_Line]) -> bool:
+    """Whether this extraction's blank lines mark paragraph ends.
+
+    Some extractions put a blank line after every wrapped line; others only between paragraphs
+    (and inside the odd wrapped list item). Told apart by how often a line after a blank line
+    continues a sentence (starts in lowercase).
+    """
+    after_blank = [x for x in lines[1:] if x.blank_before and not x.bullet]
+    if len(after_blank) < 20:
+        return False
+    continuing = sum(_starts_lower(x.text) for x in after_blank)
+    return continuing / len(after_blank) < 0.15
+
+
 def _typical_width(lines: list[_Line]) -> float:
     """Length of a full line (90th percentile), the yardstick for "short line" decisions."""
     lengths = sorted(len(x.text) for x in lines if len(x.text) >= 20)
@@ -339,29 +354,46 @@ def _ends_hyphen(s: str) -> bool:
     return bool(re.search(r"[^\W\d_)]-$", s))
 
 
-def _segment(lines: list[_Line], width: float) -> list[_Unit]:
+def _segment(lines: list[_Line], width: float, blank_separates: bool = False) -> list[_Unit]:
     units: list[_Unit] = []
     for ln in lines:
-        if units and not _starts_new_unit(units[-1], ln, width):
+        if units and not _starts_new_unit(units[-1], ln, width, blank_separates):
             units[-1].lines.append(ln)
         else:
             units.append(_Unit([ln], "list_item" if ln.bullet else "paragraph"))
     return units
 
 
-def _starts_new_unit(cur: _Unit, ln: _Line, width: float) -> bool:
+def _starts_new_unit(cur: _Unit, ln: _Line, width: float, blank_separates: bool = False) -> bool:
     """Decide one line break of PDF text: does this line start a new block?
 
     Blank lines are no evidence in these extractions (they appear between wrapped lines), so the
     decision rests on the text: a hyphen or a lowercase start continues; a sentence end followed
     by a short line, an indent or a blank line ends the block; a line without final punctuation
-    before a capital continues unless what came before looks like a heading.
+    before a capital continues unless what came before looks like a heading. Where blank lines
+    do separate paragraphs in this extraction, a blank line before a capital ends the block.
     """
     prev = cur.lines[-1].text
     if ln.bullet:
         return True
     if _ends_hyphen(prev):
         return False
+    # a full line without final punctuation wraps on, even across a blank line ("... voor het
+    # Team" / "Veiligheid?"), unless it is a heading of its own
+    wrapped = (
+        len(prev) >= 0.85 * width
+        and prev[-1] not in _SENTENCE_END
+        and not _heading_like(cur, width * 1.5)
+        and not lettered_heading_letter(cur.raw)
+    )
+    if (
+        blank_separates
+        and ln.blank_before
+        and not _starts_lower(ln.text)
+        and prev[-1] != ","
+        and not wrapped
+    ):
+        return True
     if _NUMBER_MARKER_RE.match(ln.text) and (
         prev[-1] in _SENTENCE_END or ln.blank_before or ln.indented or _heading_like(cur, width)
     ):
@@ -433,25 +465,159 @@ class _Numbering:
 
 
 def _assign_sections(units: list[_Unit], texts: list[str], width: float) -> list[Block]:
-    blocks: list[Block] = []
-    sections = _Sections()
     numbering = _Numbering()
+    levels = [
+        _heading_level(units, texts, i, width, numbering) if text else None
+        for i, text in enumerate(texts)
+    ]
+    content = [
+        bool(text) and levels[i] is None and not _is_footnote_text(text, numbering)
+        for i, text in enumerate(texts)
+    ]
+    labels = set(_label_rows(texts, levels, content))
+    for i in labels:
+        levels[i], content[i] = None, True
+    blocks: list[Block] = []
+    label = ""  # a table row label waiting for its description
+    sections = _Sections()
+    chapters = _Chapters(*_contents_text(texts, levels))
     for i, (unit, text) in enumerate(zip(units, texts, strict=True)):
         if not text:
             continue
         page = unit.lines[0].page
-        level = _heading_level(units, texts, i, width, numbering)
+        level = levels[i]
+        if label and (level is not None or i in labels or unit.kind != "paragraph"):
+            blocks.append(Block(text=label, page=page, section=sections.path))
+            label = ""
         if level is not None:
+            level = chapters.level(text, level, sections)
             path = sections.enter(level, text)
             blocks.append(Block(text=text, page=page, section=path, kind="heading"))
             continue
-        if unit.kind == "paragraph" and _is_footnote_text(text, numbering):
+        if i in labels:
+            label = text
+            continue
+        if not content[i] and unit.kind == "paragraph":
             continue
         kind: BlockKind = "list_item" if _DOTTED_HEADING_RE.match(text) else unit.kind
-        b = _block(text, page, sections.path, kind)
+        # a row label and its description stay one paragraph, so no chunk splits them
+        b = _block(f"{label} {text}" if label else text, page, sections.path, kind)
+        label = ""
         if b:
             blocks.append(b)
+    if label:
+        blocks.append(Block(text=label, page=None, section=sections.path))
     return blocks
+
+
+# Headings that name a part of the document itself: never the row label of a table.
+_DOCUMENT_PARTS = {
+    "inleiding", "voorwoord", "samenvatting", "colofon", "colophon", "verantwoording",
+    "literatuur", "literatuurlijst", "bronnen", "bronvermelding", "noten", "bijlage",
+    "bijlagen", "contact", "disclaimer", "over de auteur", "over de auteurs", "referenties",
+}  # fmt: skip
+
+
+def _label_rows(texts: list[str], levels: list[int | None], content: list[bool]) -> list[int]:
+    """Headings that are the row labels of a flattened table, not sections.
+
+    A table of "name | description" rows ("Omgevingsdienst" / "Heeft zicht op leegstand, ...")
+    comes out as a short title line followed by a short paragraph, many times in a row. As
+    headings each row would become a section of its own and push the real section (the theme
+    the table belongs to) out of the path. A run of short unnumbered headings with little text
+    under each (no long paragraph) is kept as text when at least three of them carry at most two
+    short paragraphs. Lettered parts ("A. ...", "B. ...") stay headings and do not end the run.
+    """
+    heads = [i for i, lv in enumerate(levels) if lv is not None]
+    shape: list[tuple[int, bool, bool]] = []  # (index, fits a table row, a typical row)
+    for n, i in enumerate(heads):
+        stop = heads[n + 1] if n + 1 < len(heads) else len(texts)
+        body = [len(texts[j]) for j in range(i + 1, stop) if content[j]]
+        text = texts[i]
+        row_like = (
+            (_is_title_heading(text) or (_is_caps_heading(text) and len(text.split()) <= 3))
+            and not _NUMBER_MARKER_RE.match(text)
+            and not lettered_heading_letter(text)
+            and text.lower().rstrip(":") not in _DOCUMENT_PARTS
+            and len(body) <= 6
+            and sum(body) <= 900
+            and max(body, default=0) <= 500
+        )
+        shape.append((i, row_like, row_like and len(body) <= 2 and sum(body) <= 320))
+    rows: list[int] = []
+    run: list[tuple[int, bool, bool]] = []
+    for item in [*shape, (-1, False, False)]:
+        if item[1]:
+            run.append(item)
+            continue
+        if item[0] >= 0 and lettered_heading_letter(texts[item[0]]):
+            continue  # "B. ..." opens the next part of the same table
+        if sum(typical for _, _, typical in run) >= 3:
+            rows.extend(i for i, _, _ in run)
+        run = []
+    return rows
+
+
+def _chapter_title(text: str) -> str | None:
+    """ "De Integrale familieaanpak" for "1. De Integrale familieaanpak, gemeente Tilburg"."""
+    if _DECIMAL_HEADING_RE.match(text):
+        return None
+    m = _DOTTED_HEADING_RE.match(text) or _CHAPTER_HEADING_RE.match(text)
+    return m.group(2).split(",")[0].strip() if m else None
+
+
+def _contents_text(texts: list[str], levels: list[int | None]) -> tuple[str, int | None]:
+    """Text of the table of contents and the level of the chapters it lists.
+
+    The contents are the blocks before the first numbered chapter that name numbered chapters
+    (at least two), plus the block after the last of them (a wrapped entry of a second column).
+    """
+    chapters = [
+        (i, t, lv)
+        for i, (text, lv) in enumerate(zip(texts, levels, strict=True))
+        if lv is not None and (t := _chapter_title(text))
+    ]
+    if len(chapters) < 2:
+        return "", None
+    first, _, level = chapters[0]
+    titles = {t for _, t, lv in chapters if lv == level}
+    listing = [i for i in range(first) if any(t in texts[i] for t in titles)]
+    named = {t for i in listing for t in titles if t in texts[i]}
+    if len(named) < 2:
+        return "", None
+    return " ".join(texts[listing[0] : min(listing[-1] + 2, first)]), level
+
+
+@dataclass
+class _Chapters:
+    """Levels that depend on the headings around them.
+
+    - "A. BRONNEN ...", "B. ...": lettered subsections nest under the heading they follow.
+    - An unnumbered heading that the table of contents lists among the numbered chapters
+      ("Project: mobiel banditisme" next to "1. De Integrale familieaanpak") is a chapter too.
+    """
+
+    contents: str
+    chapter_level: int | None
+
+    def level(self, text: str, level: int, sections: _Sections) -> int:
+        if lettered_heading_letter(text):
+            parents = [lv for lv, t in sections.stack if not lettered_heading_letter(t)]
+            return (parents[-1] if parents else 0) + 1
+        if self.chapter_level is None or level <= self.chapter_level:
+            return level
+        # two-column contents interleave entries, so the entry is checked as its opening
+        # phrase plus every further word somewhere in the contents
+        words = text.split()
+        known = set(re.findall(r"\w+", self.contents))
+        listed = (
+            len(words) >= 3
+            and not _is_caps_heading(text)
+            and not _chapter_title(text)
+            and " ".join(words[:3]) in self.contents
+            and all(w in known for w in re.findall(r"\w+", text))
+        )
+        return self.chapter_level if listed else level
 
 
 def _is_footnote_text(text: str, numbering: _Numbering) -> bool:
@@ -480,6 +646,8 @@ def _heading_level(
     units: list[_Unit], texts: list[str], i: int, width: float, numbering: _Numbering
 ) -> int | None:
     unit, text = units[i], texts[i]
+    if lettered_heading_letter(text) and unit.kind != "list_item" and len(text) <= 120:
+        return numbering.numbered_depth + 1  # nested by _Chapters under the heading before it
     if len(text) > 120 or text[-1] in ".,;" or not _heading_like(unit, width * 1.5):
         return _dash_heading(units, texts, i, numbering)
     if unit.kind == "list_item":
