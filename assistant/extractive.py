@@ -27,11 +27,10 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.prompts import ABSTAIN_TEXT
 from assistant.types import Answer, Citation, Passage
 from ingest.lexical import content_terms
 from ingest.sentences import sentence_spans
-
-ABSTAIN_TEXT = "Dit staat niet in de documenten die ik ken."
 
 W_LEX = 0.10
 W_RANK = 0.02

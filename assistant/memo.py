@@ -1,0 +1,118 @@
+"""Markdown that staff paste into a memo: the answer with [n] markers, then the sources.
+
+Document text (titles, quotes, answer sentences) can contain *, _, #, | or brackets that
+would turn into emphasis, headings, tables or links once pasted; it is escaped, while the
+[n] markers and the list dashes Vraagbaak itself wrote stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.prompts import ABSTAIN_TEXT
+from assistant.types import Answer, Citation
+
+SOURCES_LABEL = "Bronnen"
+FLAGGED_LABEL = "Let op: dit antwoord verwijst naar geen bron; controleer het voor gebruik."
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+# Only what changes layout: emphasis, code, HTML, tables, links. Fewer escapes keep the text
+# readable when it is pasted raw into a memo.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+=#>])(\s|$)")
+
+
+def _inline(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text).strip())
+
+
+def escape_markdown(text: str) -> str:
+    """Escape characters that change Markdown layout; whitespace is folded to one line."""
+    return _LINE_START.sub(_escape_line_start, _inline(text))
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    """ "2019. Eind" or "- item" at the start would become a list."""
+    if m.group(2) is not None:
+        return f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}"
+    return f"{m.group(5)}\\{m.group(6)}{m.group(7)}"
+
+
+def _escape_keeping_markers(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for m in _MARKER.finditer(text):
+        parts.append(_inline(text[last : m.start()]) if m.start() > last else "")
+        parts.append(m.group())
+        last = m.end()
+    parts.append(_inline(text[last:]))
+    joined = ""
+    for part in parts:  # escape_markdown strips, so restore single spaces around markers
+        if joined and part and not part.startswith((".", ",", ";", ":", "!", "?", ")")):
+            joined += " "
+        joined += part
+    return _LINE_START.sub(_escape_line_start, joined)
+
+
+def _answer_markdown(text: str) -> str:
+    """The answer line by line; Vraagbaak's own "- " list dashes are kept as a list."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        bullet = line.lstrip().startswith("- ")
+        body = line.lstrip()[2:] if bullet else line
+        lines.append(("- " if bullet else "") + _escape_keeping_markers(body))
+    return "\n".join(lines)
+
+
+def format_date(date: str) -> str:
+    """ISO dates in Dutch ("2025-01" -> "januari 2025"); anything else as given."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date.strip())
+    if not m:
+        return date.strip()
+    year, month, day = m.groups()
+    if month and 1 <= int(month) <= 12:
+        name = MONTHS[int(month) - 1]
+        return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+    return year
+
+
+def _source_line(c: Citation) -> str:
+    parts = [f"*{escape_markdown(c.title or c.doc_id)}*"]
+    publisher = escape_markdown(c.publisher) if c.publisher else ""
+    date = format_date(c.date) if c.date else ""
+    if publisher and date:
+        parts.append(f"{publisher} ({escape_markdown(date)})")
+    elif publisher or date:
+        parts.append(publisher or escape_markdown(date))
+    if c.page is not None:
+        parts.append(f"p. {c.page}")
+    if c.section:
+        parts.append(f"paragraaf “{escape_markdown(c.section)}”")
+    return f"[{c.n}] " + ", ".join(parts)
+
+
+def render_citation(c: Citation) -> str:
+    """One source as memo Markdown: reference line, then the quoted sentence(s)."""
+    line = _source_line(c)
+    if not c.quote.strip():
+        return line
+    return f"{line}\n\n> “{escape_markdown(c.quote)}”"
+
+
+def render_memo(answer: Answer) -> str:
+    """The whole answer as memo Markdown; an abstention has no sources."""
+    if answer.abstained:
+        return ABSTAIN_TEXT + "\n"
+    out = []
+    if answer.flagged:
+        out.append(f"*{FLAGGED_LABEL}*\n")
+    out.append(_answer_markdown(answer.text))
+    if answer.citations:
+        out.append(f"\n**{SOURCES_LABEL}**\n")
+        out.append("\n\n".join(render_citation(c) for c in answer.citations))
+    return "\n".join(out).rstrip() + "\n"
