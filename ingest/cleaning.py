@@ -430,7 +430,10 @@ def normalize_whitespace(text: str) -> str:
 
 
 def strip_markdown_inline(text: str) -> str:
-    """Remove bold/italic markers; the words stay exactly as written."""
+    """Remove bold/italic markers and footnote superscripts ("gemeenten<sup>2</sup>"); the words
+    stay exactly as written."""
+    text = re.sub(r"<sup>\s*\d{1,3}\s*</sup>", "", text)
+    text = re.sub(r"</?sup>", "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", text)
     return text.replace("**", "")

@@ -313,7 +313,17 @@ def _is_dropped(s: str, running: set[str], prefixes: set[str], full_text: str) -
         or s.startswith("©")
         or bool(re.match(r"(?:Foto|Beeld|Bron|Illustratie)\s*:", s) and len(s) < 80)
         or _is_page_footer(s, full_text)
+        or _is_link_annotation(s, full_text)
     )
+
+
+def _is_link_annotation(s: str, full_text: str) -> bool:
+    """ "http://www.nji.nl/... of BASTA": a link the PDF repeats below the text it annotates.
+
+    Dropped only when the same words (without "http://") stand elsewhere in the document.
+    """
+    m = re.match(r"(?:https?|file)://(?:www\.)?(\S.*)$", s)
+    return bool(m) and full_text.count(m.group(1)) >= 2
 
 
 def _is_page_footer(s: str, full_text: str) -> bool:
@@ -526,7 +536,8 @@ def _label_rows(texts: list[str], levels: list[int | None], content: list[bool])
     headings each row would become a section of its own and push the real section (the theme
     the table belongs to) out of the path. A run of short unnumbered headings with little text
     under each (no long paragraph) is kept as text when at least three of them carry at most two
-    short paragraphs. Lettered parts ("A. ...", "B. ...") stay headings and do not end the run.
+    short paragraphs. Lettered parts ("A. ...", "B. ...") stay headings and do not end the run; the
+    heading that a part "A." follows is the chapter of the table, no row.
     """
     heads = [i for i, lv in enumerate(levels) if lv is not None]
     shape: list[tuple[int, bool, bool]] = []  # (index, fits a table row, a typical row)
@@ -539,6 +550,7 @@ def _label_rows(texts: list[str], levels: list[int | None], content: list[bool])
             and not _NUMBER_MARKER_RE.match(text)
             and not lettered_heading_letter(text)
             and text.lower().rstrip(":") not in _DOCUMENT_PARTS
+            and lettered_heading_letter(texts[stop] if stop < len(texts) else "") != "A"
             and len(body) <= 6
             and sum(body) <= 900
             and max(body, default=0) <= 500

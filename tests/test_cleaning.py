@@ -10,8 +10,10 @@ from ingest.cleaning import (
     Vocabulary,
     bullet_split,
     collapse_spaced_letters,
+    is_lettered_heading,
     is_noise_line,
     is_page_number_line,
+    is_url_fragment,
     is_url_line,
     join_hyphenated,
     normalize_chars,
@@ -192,6 +194,9 @@ def test_bullets() -> None:
 
 
 def test_strip_markdown_inline_and_whitespace() -> None:
+    assert strip_markdown_inline("14% van de gemeenten<sup>2</sup> nog geen") == (
+        "14% van de gemeenten nog geen"
+    )
     assert strip_markdown_inline("**Araya Sumter**, directeur-generaal") == (
         "Araya Sumter, directeur-generaal"
     )
@@ -201,3 +206,20 @@ def test_strip_markdown_inline_and_whitespace() -> None:
     assert normalize_whitespace("  opgeschaald .  Structurele\n knelpunten ") == (
         "opgeschaald. Structurele knelpunten"
     )
+
+
+def test_url_fragments_and_lettered_headings() -> None:
+    assert is_url_fragment("informatiepositie-gemeenten/lens-ondermijning-buitengebieden")
+    assert not is_url_fragment("criminaliteit/cybercrime)")  # end of a wrapped title
+    assert not is_url_fragment("volwassenheid?")
+    assert is_lettered_heading("A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN")
+    assert is_lettered_heading("B. BRONNEN IN DE VORM VAN REGISTRATIES, DATABASES E.D.")
+    assert not is_lettered_heading("J. Kriens")
+    assert not is_lettered_heading("A. Jansen zegt dit.")
+    # a lettered part repeated in every chapter is no running header
+    pages = [
+        ["A. BRONNEN IN DE VORM VAN PARTNERS", f"tekst {i}", "VRAGEN VAN OOV-ERS"] for i in range(6)
+    ]
+    keys = running_line_keys(pages, pages_known=False)
+    assert "vragen van oov ers" in keys
+    assert "a bronnen in de vorm van partners" not in keys

@@ -394,8 +394,18 @@ KNOWN_HEADINGS = {
         "5. De Wijkrechtbank, Eindhoven",
         "7. Back on Track, gemeente Zaanstad",
         "2. Aanpak Nypels, Wijkersloot, gemeente Nieuwegein > Resultaten",
+        # examples 8-10 have no number but are listed in the contents: chapters of their own
+        "Project: Veilig buitengebied, gemeente Bronckhorst > Ontstaan: onbekend buitengebied",
+        "Project: mobiel banditisme > Ontstaan: toename grensoverschrijdende criminaliteit",
+        "Project: Integrale werkwijze ongestructureerde problemen",
     ],
-    "informatiebronnen-oov-complexe-veiligheidsthemas.txt": ["INLEIDING"],
+    "informatiebronnen-oov-complexe-veiligheidsthemas.txt": [
+        "INLEIDING",
+        "Thema weerbaar buitengebied (ondermijningsrisico's) > A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN",
+        "Thema Online aangejaagde ordeverstoring > C. BRONNEN IN DE VORM VAN ORGANISATIES, WEBSITES, PUBLICATIES",
+        "Thema Jonge aanwas in de (georganiseerde) criminaliteit > B. BRONNEN IN DE VORM VAN REGISTRATIES, DATABASES, DIGITALE TOOLS E.D.",
+        "Colofon",
+    ],
     "city-deal-zorg-voor-veiligheid-in-de-stad.txt": [
         "Betere samenwerking tussen zorg en veiligheid > Wat hebben we tot nu toe bereikt?",
         "Betere samenwerking tussen zorg en veiligheid > Wie doen mee?",
@@ -508,3 +518,155 @@ def test_corpus_gold_quotes_survive_cleaning(parsed: dict[str, tuple[str, list[B
             if not all(w in clean for w in windows):
                 missing.append((item["id"], quote[:60]))
     assert not missing
+
+
+# A flattened "source | description" table under a theme, with lettered parts and a side bar
+# repeated on every page (the pattern of the OOV sources document).
+_SIDEBAR = """\
+THEMA'S
+Weerbaar buitengebied
+Jonge aanwas
+
+    VRAGEN VAN OOV-ERS
+
+Algemene vragen
+
+"""
+OOV_TABLE = (
+    """\
+Thema weerbaar 
+buitengebied
+Het buitengebied van gemeenten is verhoogd kwetsbaar voor inmenging door georganiseerde 
+criminaliteit. Kwetsbare factoren zijn met name agrarische bebouwing en vakantieparken.
+
+"""
+    + _SIDEBAR
+    + """\
+A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN
+
+Omgevingsdienst
+
+Heeft zicht op leegstand, stoppende ondernemers (agrarische 
+vergunningen), kan 'fysiek' signalen waarnemen in het buitengebied.
+
+Boswachter/ Staatsbosbeheer
+
+Heeft zicht op/pikt signalen op van verdachte omstandigheden in het 
+buitengebied.
+
+RIEC
+
+Heeft zicht op de formele mogelijkheden vanuit het 
+handhavingsknelpunt en ondermijningsrisico's.
+
+"""
+    + _SIDEBAR
+    + """\
+B. BRONNEN IN DE VORM VAN REGISTRATIES, DATABASES E.D.
+
+Kamer van Koophandel
+
+Database bedrijvigheid d.w.z. adressen van bedrijven.
+
+"""
+    + _SIDEBAR
+    + """\
+Thema Jonge aanwas in  
+de (georganiseerde) 
+criminaliteit
+Dit thema concentreert zich rond de risico's van het afglijden van jongeren 
+in de georganiseerde criminaliteit.
+
+"""
+    + _SIDEBAR
+    + """\
+A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN
+
+Jongerenwerkers
+
+Hebben zicht op signalen en bepalende omstandigheden in groepen.
+
+Jeugdboa's
+
+Hebben zicht op signalen in wijken/kernen.
+
+Onderwijsinstellingen
+
+Hebben zicht op de risico's rond jeugd op vlakken als uitval.
+
+"""
+    + _SIDEBAR
+    + """\
+Colofon
+
+Ontwikkeld door Jasper van Gaalen (BMC) in opdracht van het CCV.
+"""
+)
+
+
+def test_flattened_table_keeps_theme_and_lettered_part_in_section() -> None:
+    blocks = _parse(OOV_TABLE, "pdf-text")
+    heads = _headings(blocks)
+    assert "Omgevingsdienst" not in heads and "RIEC" not in heads
+    row = next(b for b in blocks if b.text.startswith("Omgevingsdienst"))
+    assert row.kind == "paragraph"
+    assert row.text.startswith("Omgevingsdienst Heeft zicht op leegstand")  # label + description
+    assert row.section == "Thema weerbaar buitengebied > A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN"
+    kvk = next(b for b in blocks if b.text.startswith("Kamer van Koophandel"))
+    assert kvk.section == (
+        "Thema weerbaar buitengebied > B. BRONNEN IN DE VORM VAN REGISTRATIES, DATABASES E.D."
+    )
+    boa = next(b for b in blocks if b.text.startswith("Jeugdboa's"))
+    assert boa.section.startswith("Thema Jonge aanwas in de (georganiseerde) criminaliteit > A.")
+    colofon = next(b for b in blocks if b.text.startswith("Ontwikkeld door"))
+    assert colofon.section == "Colofon"
+    assert not any("VRAGEN VAN OOV-ERS" in b.text for b in blocks)  # the side bar still goes
+
+
+CONTENTS_AND_PROJECTS = """\
+De praktijk: 3 voorbeelden
+
+De Integrale familieaanpak, Project: Veilig buitengebied, 
+gemeente Tilburg gemeente Bronckhorst
+Back on Track, 
+gemeente Zaanstad
+
+ 1. De Integrale familieaanpak, gemeente Tilburg 
+
+De familieaanpak is het Tilburgse antwoord op intergenerationele criminaliteit. 
+Toekomst
+De aanpak loopt door tot eind 2023 en wordt daarna geëvalueerd door de gemeente.
+
+ 2. Back on Track, gemeente Zaanstad 
+
+Back on Track richt zich op jongeren die dreigen af te glijden. 
+Toekomst
+Het project loopt in december 2022 af; het team hoopt op verlenging. Want, zegt Lidy: "Je hebt 
+meer nodig dan twee jaar, zeker in de pijler school. Je moet van alles opzetten en een netwerk 
+opbouwen, voordat je resultaten ziet. Daarom willen we graag door met de studiezalen, de 
+buurtouders en de samenwerking met de scholen in de wijk."
+
+Project: Veilig buitengebied, 
+gemeente Bronckhorst
+Een nieuwe wijkagent in de uitgestrekte buitengebieden leidde tot deze aanpak. Daarbij staat 
+verbinding en samenwerking tussen alle stakeholders centraal. Projectleider Paul van der Weiden 
+vertelt hoe de partijen elkaar vonden en welke stappen zij samen zetten om het gebied schoon, 
+heel en veilig te maken, en hoe de gemeente daarbij de regie hield.
+Ontstaan: onbekend buitengebied
+In 2016 werd Fons Bouwmeister wijkagent in een deel van de buitengebieden. Qua oppervlakte is 
+het een van de grotere gemeenten van Nederland, met veel verspreid liggende boerderijen, 
+leegstaande stallen en vakantieparken. Hij merkte al snel dat de politie weinig zicht had op 
+wat zich daar afspeelde en dat partijen in het gebied elkaar nauwelijks kenden.
+"""
+
+
+def test_unnumbered_chapter_listed_in_contents_is_a_chapter() -> None:
+    # (sections with one short paragraph each would read as the rows of a flattened table;
+    # real example sections are longer, so the snippet is too)
+    blocks = _parse(CONTENTS_AND_PROJECTS, "pdf-text")
+    sections = {b.section for b in blocks}
+    assert "Project: Veilig buitengebied, gemeente Bronckhorst" in sections
+    assert (
+        "Project: Veilig buitengebied, gemeente Bronckhorst > Ontstaan: onbekend buitengebied"
+    ) in sections
+    assert "2. Back on Track, gemeente Zaanstad > Toekomst" in sections
