@@ -1,0 +1,265 @@
+"""The real page in a real browser: the Streamlit server on a free port over the real index,
+driven by headless Chromium (Debian's, never a downloaded one) through Selenium.
+
+What staff do: ask, read the numbered sources, open one to see the marked sentence, ask a
+follow-up, give a thumbs up (found back in the SQLite file). Screenshots go to test-output/
+so a person can look at the page without starting it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT = 60  # two busy cores: a cold first answer can take a while
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+QUESTION = "Wat is het Zorg- en Veiligheidshuis?"
+FOLLOW_UP = "En wie werken daar samen?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=3) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not become healthy in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(
+    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs Debian's chromium and chromium-driver (`make browser` installs them)")
+    port = _free_port()
+    env = dict(os.environ)
+    for name in ("VRAAGBAAK_CHROMA_URL", "VRAAGBAAK_LLM_BASE_URL", "VRAAGBAAK_LLM_MODEL"):
+        env.pop(name, None)
+    env.update(
+        VRAAGBAAK_HOME=str(corpus_index.home),
+        VRAAGBAAK_CORPUS=str(corpus_index.corpus_dir),
+        VRAAGBAAK_EMBEDDING=corpus_index.embedding,
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "ui/app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url, corpus_index
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs Debian's chromium and chromium-driver (`make browser` installs them)")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--lang=nl-NL",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    # An explicit driver path: Selenium Manager never looks for (or downloads) one.
+    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    drv.set_page_load_timeout(WAIT)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _full_page_screenshot(drv, path: Path) -> None:
+    """Streamlit scrolls inside its own container, so grow the window to the tallest
+    scroll height for one screenshot, then put it back."""
+    height = drv.execute_script(
+        "return Math.max(...Array.from(document.querySelectorAll('*'), e => e.scrollHeight));"
+    )
+    drv.set_window_size(1400, min(int(height) + 150, 12000))
+    time.sleep(1.0)
+    drv.save_screenshot(str(path))
+    drv.set_window_size(1400, 1000)
+
+
+def _ask(drv, wait, question: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = wait.until(
+        lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]')
+    )
+    box.click()
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+
+
+def _finished_answers(drv) -> int | None:
+    """How many answers are complete (their feedback thumbs are rendered last), or None
+    while a rerun is under way: Streamlit keeps the previous run's elements on the page,
+    marked data-stale, until the new run replaces them."""
+    from selenium.webdriver.common.by import By
+
+    if drv.find_elements(By.CSS_SELECTOR, '[data-stale="true"]'):
+        return None
+    return len(drv.find_elements(By.CSS_SELECTOR, '[data-testid="stFeedback"]'))
+
+
+def _label(summary) -> str:
+    """The expander's label without the text of its arrow icon (a Material ligature)."""
+    from selenium.webdriver.common.by import By
+
+    found = summary.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdownContainer"]')
+    return (found[0].text if found else summary.text).strip()
+
+
+def _feedback_rows(db: Path) -> list[tuple[str, str, str]]:
+    if not db.is_file():
+        return []
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT answer_id, question, rating FROM feedback").fetchall()
+
+
+def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, settings = server
+    drv = driver
+    wait = WebDriverWait(drv, WAIT, poll_frequency=0.3)
+    db = settings.home / "feedback.sqlite"
+    rows_before = set(_feedback_rows(db))
+
+    drv.get(url)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]'))
+    title = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "h1"))
+    assert "Vraagbaak" in title.text
+    drv.save_screenshot(str(output_dir / "app-empty.png"))
+
+    # 1. a question: an answer with [n] markers and numbered sources under it
+    _ask(drv, wait, QUESTION)
+    wait.until(lambda d: _finished_answers(d) == 1)
+    answer = drv.find_element(By.CSS_SELECTOR, ".vb-answer")
+    assert "[1]" in answer.text
+    markers = {m.text for m in drv.find_elements(By.CSS_SELECTOR, ".vb-answer .vb-marker")}
+    summaries = drv.find_elements(
+        By.CSS_SELECTOR, '[data-testid="stChatMessage"] [data-testid="stExpander"] summary'
+    )
+    labels = [_label(s) for s in summaries if _label(s).startswith("[")]
+    assert labels and labels[0].startswith("[1]")
+    assert markers <= {label.split("]")[0] + "]" for label in labels}
+
+    # 2. open the first source: the passage with the supporting sentence marked
+    first = next(s for s in summaries if _label(s).startswith("[1]"))
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", first)
+    first.click()
+    mark = wait.until(
+        lambda d: next(
+            (m for m in d.find_elements(By.CSS_SELECTOR, ".vb-passage mark") if m.is_displayed()),
+            None,
+        )
+    )
+    assert len(mark.text.strip()) > 20
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", mark)
+    time.sleep(0.5)
+    drv.save_screenshot(str(output_dir / "app-source-open.png"))
+    _full_page_screenshot(drv, output_dir / "app-answer.png")
+
+    # 3. a follow-up in the same conversation
+    _ask(drv, wait, FOLLOW_UP)
+    wait.until(lambda d: _finished_answers(d) == 2)
+    assert len(drv.find_elements(By.CSS_SELECTOR, ".vb-answer")) == 2
+    user_texts = [
+        m.text
+        for m in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
+        if FOLLOW_UP in m.text
+    ]
+    assert user_texts
+
+    # 4. thumbs up on the first answer lands in the SQLite file
+    thumbs_up = drv.find_elements(By.CSS_SELECTOR, 'button[aria-label="Thumbs up"]')[0]
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", thumbs_up)
+    thumbs_up.click()
+    deadline = time.monotonic() + WAIT
+    new_rows: set = set()
+    while time.monotonic() < deadline:
+        new_rows = set(_feedback_rows(db)) - rows_before
+        if new_rows:
+            break
+        time.sleep(0.3)
+    assert [(q, r) for _, q, r in new_rows] == [(QUESTION, "up")]
+    wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stTextInput"] input')
+    )  # the optional comment box appears after a rating
+    _full_page_screenshot(drv, output_dir / "app-conversation.png")

@@ -1,0 +1,48 @@
+"""Entry point of the Streamlit page (`vraagbaak ui` runs this file).
+
+A router only: staff land on the chat, maintainers find the evaluations next to it. The
+chat is a function page so AppTest.from_file("ui/app.py") exercises the real page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts only ui/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+import ingest  # noqa: E402,F401  (offline defaults before any library is imported)
+from ui.chat_page import render_chat  # noqa: E402
+from ui.style import apply_style  # noqa: E402
+
+st.set_page_config(
+    page_title="Vraagbaak — zorg en veiligheid & ondermijning",
+    page_icon=":material/menu_book:",
+    layout="centered",
+    initial_sidebar_state="expanded",
+)
+apply_style()
+
+page = st.navigation(
+    [
+        st.Page(
+            render_chat,
+            title="Vraagbaak",
+            icon=":material/chat:",
+            url_path="vraagbaak",
+            default=True,
+        ),
+        st.Page(
+            str(Path(__file__).parent / "pages" / "evaluaties.py"),
+            title="Evaluaties (beheer)",
+            icon=":material/monitoring:",
+            url_path="evaluaties",
+        ),
+    ],
+    position="top",
+)
+page.run()

@@ -1,0 +1,149 @@
+"""Eval result files (`vraagbaak eval --report DIR`) turned into what the maintainers' page
+shows. Reads only the JSON result files (the HTML report is for mailing around), and is
+forgiving: a half-written or older file is skipped, not a crash of the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REPORTS = ROOT / "evals" / "reports"
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    kind: str  # "ratio" (0..1, shown as %) or "ms"
+    higher_is_better: bool = True
+
+
+HEADLINES = (
+    Headline("hit@5", "Gevonden in top 5", "ratio"),
+    Headline("mrr@10", "MRR@10", "ratio"),
+    Headline("citation_precision", "Bronprecisie", "ratio"),
+    Headline("citation_recall", "Bronrecall", "ratio"),
+    Headline("abstention_accuracy", "Terecht geen antwoord", "ratio"),
+    Headline("false_abstention_rate", "Onterecht geen antwoord", "ratio", False),
+    Headline("token_f1", "Token-F1", "ratio"),
+    Headline("ask_p50_ms", "Antwoordtijd p50", "ms", False),
+    Headline("ask_p95_ms", "Antwoordtijd p95", "ms", False),
+)
+RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10")
+ANSWER_KEYS = ("citation_precision", "citation_recall", "abstention_accuracy", "token_f1")
+FAILURE_RANK = 5
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get("VRAAGBAAK_REPORTS") or DEFAULT_REPORTS).expanduser()
+
+
+def list_runs(folder: Path) -> list[Path]:
+    """Result files oldest first (their UTC stamps sort as text); latest.json only when it
+    is all there is, because it duplicates the newest result file."""
+    if not folder.is_dir():
+        return []
+    runs = sorted(folder.glob("result-*.json"))
+    if not runs and (folder / "latest.json").is_file():
+        runs = [folder / "latest.json"]
+    return runs
+
+
+def load_run(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+        return None
+    return data
+
+
+def run_label(path: Path, data: dict[str, Any]) -> str:
+    date = str((data.get("meta") or {}).get("date") or "")
+    stamp = date.replace("T", " ")[:16] if date else path.stem.removeprefix("result-")
+    n = (data.get("metrics") or {}).get("n_questions")
+    return f"{stamp} ({n} vragen)" if n is not None else stamp
+
+
+def format_metric(value: Any, kind: str) -> str:
+    if not isinstance(value, int | float):
+        return "—"
+    if kind == "ms":
+        return f"{value:,.0f} ms".replace(",", ".")
+    return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def format_delta(value: Any, previous: Any, kind: str) -> str | None:
+    """Change against the previous run, in the unit of the metric (percentage points)."""
+    if not isinstance(value, int | float) or not isinstance(previous, int | float):
+        return None
+    diff = value - previous
+    if kind == "ms":
+        return f"{diff:+,.0f} ms".replace(",", ".")
+    return f"{diff * 100:+.1f} pp".replace(".", ",")
+
+
+def metric_table(
+    metrics: dict[str, Any], keys: tuple[str, ...], groups: dict[str, dict[str, Any]] | None
+) -> dict[str, dict[str, float]]:
+    """{group: {metric: value}} for a bar chart; None groups: the overall metrics."""
+    source = groups if groups is not None else {"alle vragen": metrics}
+    return {
+        name: {k: float(g[k]) for k in keys if isinstance(g.get(k), int | float)}
+        for name, g in source.items()
+    }
+
+
+def history(runs: list[tuple[Path, dict[str, Any]]], keys: tuple[str, ...]) -> dict[str, Any]:
+    """{run label: {metric: value}} over all runs, for a trend chart."""
+    return {
+        run_label(p, d): {k: d["metrics"].get(k) for k in keys if k in d["metrics"]}
+        for p, d in runs
+    }
+
+
+def failure_reasons(q: dict[str, Any]) -> list[str]:
+    """Why a question needs a human look, in Dutch; empty when it went right. Same rules as
+    the HTML report, so both show the same failures."""
+    reasons = [f"fout: {e}" for e in q.get("errors") or []]
+    if q.get("type") == "none":
+        if not q.get("abstained"):
+            reasons.append("gaf antwoord terwijl de documenten dit niet beantwoorden")
+        return reasons
+    rank = q.get("first_hit_rank")
+    if rank is None or rank > FAILURE_RANK:
+        where = "niet gevonden" if rank is None else f"pas op plaats {rank}"
+        reasons.append(f"juiste passage niet in de top {FAILURE_RANK} ({where})")
+    if q.get("abstained"):
+        reasons.append("gaf geen antwoord op een beantwoordbare vraag")
+    else:
+        bad = [c for c in q.get("citations") or [] if not c.get("holds_gold")]
+        if bad:
+            numbers = ", ".join(f"[{c.get('n')}]" for c in bad)
+            reasons.append(f"bron zonder juiste passage: {numbers}")
+    return reasons
+
+
+def failures(data: dict[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for q in data.get("questions") or []:
+        reasons = failure_reasons(q)
+        if not reasons:
+            continue
+        rows.append(
+            {
+                "id": str(q.get("id", "")),
+                "type": str(q.get("type", "")),
+                "vraag": str(q.get("question", "")),
+                "verwacht citaat": " | ".join(q.get("quotes") or []) or "(geen: moet weigeren)",
+                "antwoord": str(q.get("answer", "")),
+                "reden": "; ".join(reasons),
+            }
+        )
+    return rows

@@ -1,0 +1,144 @@
+"""Maintainers' page: how good are the answers now, did the last change help, and which
+questions go wrong. Plus the staff feedback export, since both answer "where to look next".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ingest.settings import Settings
+from ui.eval_data import (
+    ANSWER_KEYS,
+    HEADLINES,
+    RETRIEVAL_KEYS,
+    failures,
+    format_delta,
+    format_metric,
+    history,
+    list_runs,
+    load_run,
+    metric_table,
+    reports_dir,
+    run_label,
+)
+from ui.feedback import export_bytes, feedback_path, read_feedback
+
+st.title("Evaluaties")
+st.caption(
+    "Voor beheerders: de uitkomsten van `vraagbaak eval` op de vaste vragenset, en de "
+    "feedback van medewerkers."
+)
+
+folder = reports_dir()
+loaded = [(p, d) for p in list_runs(folder) if (d := load_run(p)) is not None]
+
+if not loaded:
+    st.info(
+        "Nog geen evaluaties: draai `vraagbaak eval --report evals/reports` "
+        f"(gezocht in `{folder}`).",
+        icon=":material/inbox:",
+    )
+else:
+    labels = [run_label(p, d) for p, d in loaded]
+    choice = st.selectbox(
+        "Evaluatierun", options=list(range(len(loaded)))[::-1], format_func=labels.__getitem__
+    )
+    path, data = loaded[choice]
+    previous = loaded[choice - 1][1] if choice > 0 else None
+    metrics, meta = data["metrics"], data.get("meta") or {}
+
+    facts = [
+        f"vragenset `{meta.get('qa_file', '?')}`",
+        f"model `{meta.get('embedding_model') or '?'}`",
+        f"code `{meta.get('code_version') or '?'}`",
+    ]
+    if previous is None:
+        facts.append("geen eerdere run om mee te vergelijken")
+    st.caption(" · ".join(facts))
+
+    st.subheader("Kerncijfers")
+    cols = st.columns(3)
+    for i, h in enumerate(HEADLINES):
+        before = (previous or {}).get("metrics", {}).get(h.key) if previous else None
+        cols[i % 3].metric(
+            h.label,
+            format_metric(metrics.get(h.key), h.kind),
+            delta=format_delta(metrics.get(h.key), before, h.kind),
+            delta_color="normal" if h.higher_is_better else "inverse",
+            help=f"`{h.key}`" + (", verschil met de vorige run" if previous else ""),
+        )
+
+    st.subheader("Vinden: per vraagtype")
+    by_type = metric_table(metrics, RETRIEVAL_KEYS, data.get("by_type"))
+    if by_type:
+        st.bar_chart(pd.DataFrame(by_type).T, stack=False, y_label="score (0–1)")
+    st.subheader("Antwoorden en bronnen: per document")
+    by_doc = metric_table(metrics, ANSWER_KEYS, data.get("by_doc"))
+    if by_doc:
+        st.bar_chart(pd.DataFrame(by_doc).T, stack=False, y_label="score (0–1)", horizontal=True)
+    if len(loaded) > 1:
+        st.subheader("Verloop over de runs")
+        trend = pd.DataFrame(history(loaded, ("hit@5", "mrr@10", "citation_precision"))).T
+        st.line_chart(trend)
+
+    rows = failures(data)
+    st.subheader(f"Fouten: {len(rows)} van {len(data.get('questions') or [])} vragen")
+    if rows:
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            use_container_width=True,
+            column_config={
+                "vraag": st.column_config.TextColumn(width="medium"),
+                "verwacht citaat": st.column_config.TextColumn(width="large"),
+                "antwoord": st.column_config.TextColumn(width="large"),
+                "reden": st.column_config.TextColumn(width="medium"),
+            },
+        )
+    else:
+        st.success("Geen fouten in deze run.")
+
+    html_name = (data.get("files") or {}).get("html")
+    html_file = folder / html_name if html_name else None
+    if html_file and html_file.is_file():
+        st.download_button(
+            "HTML-rapport van deze run",
+            icon=":material/download:",
+            data=html_file.read_bytes(),
+            file_name=html_file.name,
+            mime="text/html",
+        )
+
+st.divider()
+st.subheader("Feedback van medewerkers")
+db = feedback_path(Settings.from_env().home)
+try:
+    entries = read_feedback(db)
+except Exception as exc:  # a damaged file must not hide the eval results above
+    st.error(f"Het feedbackbestand `{db}` kon niet worden gelezen: {exc}")
+    entries = []
+if not entries:
+    st.caption(f"Nog geen feedback (bestand: `{db}`).")
+else:
+    up = sum(1 for e in entries if e["rating"] == "up")
+    st.write(f"{len(entries)} beoordelingen: 👍 {up} · 👎 {len(entries) - up}")
+    recent = pd.DataFrame(entries[::-1])[["updated_at", "rating", "question", "comment", "mode"]]
+    st.dataframe(recent.head(50), hide_index=True, use_container_width=True)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Feedback (JSON Lines)",
+        icon=":material/download:",
+        data=export_bytes(db, "jsonl"),
+        file_name="feedback.jsonl",
+        mime="application/jsonl",
+        use_container_width=True,
+    )
+    c2.download_button(
+        "Feedback (CSV)",
+        icon=":material/download:",
+        data=export_bytes(db, "csv"),
+        file_name="feedback.csv",
+        mime="text/csv",
+        use_container_width=True,
+    )
