@@ -14,8 +14,6 @@ from ingest.settings import Settings
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 TIMEOUT = 120
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture
 def app_home(corpus_index: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -24,6 +22,7 @@ def app_home(corpus_index: Settings, monkeypatch: pytest.MonkeyPatch) -> Setting
     monkeypatch.setenv("VRAAGBAAK_CORPUS", str(corpus_index.corpus_dir))
     monkeypatch.delenv("VRAAGBAAK_CHROMA_URL", raising=False)
     monkeypatch.delenv("VRAAGBAAK_LLM_BASE_URL", raising=False)
+    monkeypatch.setenv("VRAAGBAAK_REPORTS", str(corpus_index.home / "no-reports"))
     return corpus_index
 
 
@@ -53,6 +52,7 @@ def turns(at: AppTest) -> list:
     return at.session_state["turns"] if "turns" in at.session_state else []  # noqa: SIM401
 
 
+@pytest.mark.slow
 def test_empty_page_has_title_intro_and_examples(app: AppTest) -> None:
     assert app.title[0].value == "Vraagbaak — zorg en veiligheid & ondermijning"
     examples = [b for b in app.button if b.key and b.key.startswith("example-")]
@@ -61,6 +61,7 @@ def test_empty_page_has_title_intro_and_examples(app: AppTest) -> None:
     assert "Documenten" in status and "e5-small-q4" in status
 
 
+@pytest.mark.slow
 def test_question_gives_answer_with_numbered_sources(app: AppTest) -> None:
     ask(app, "Wat is het Zorg- en Veiligheidshuis?")
     blocks = answer_blocks(app)
@@ -82,6 +83,7 @@ def test_question_gives_answer_with_numbered_sources(app: AppTest) -> None:
     assert not app.error and not app.warning
 
 
+@pytest.mark.slow
 def test_example_button_asks(app: AppTest) -> None:
     app.button(key="example-0").click().run()
     assert not app.exception
@@ -89,6 +91,7 @@ def test_example_button_asks(app: AppTest) -> None:
     assert answer_blocks(app)
 
 
+@pytest.mark.slow
 def test_follow_up_uses_the_conversation(app: AppTest) -> None:
     ask(app, "Wat is het Zorg- en Veiligheidshuis?")
     ask(app, "En wie werken daar samen?")
@@ -102,6 +105,7 @@ def test_follow_up_uses_the_conversation(app: AppTest) -> None:
     assert len(users) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["   ", "\t\n \x00\x07 "])
 def test_blank_question_gives_dutch_message(app: AppTest, question: str) -> None:
     ask(app, question)
@@ -110,6 +114,7 @@ def test_blank_question_gives_dutch_message(app: AppTest, question: str) -> None
     assert not app.error
 
 
+@pytest.mark.slow
 def test_too_long_question_gives_dutch_message(app: AppTest) -> None:
     ask(app, "Wat doet de gemeente tegen ondermijning? " * 75)  # about 3000 characters
     messages = [w.value for w in app.warning]
@@ -118,6 +123,7 @@ def test_too_long_question_gives_dutch_message(app: AppTest) -> None:
     assert not turns(app)
 
 
+@pytest.mark.slow
 def test_document_filter_restricts_sources(app: AppTest) -> None:
     app.multiselect(key="doc_filter").set_value(["ondermijning-in-de-wijk"]).run()
     ask(app, "Hoe kan een gemeente ondermijning in de wijk aanpakken?")
@@ -126,6 +132,7 @@ def test_document_filter_restricts_sources(app: AppTest) -> None:
     assert {c.doc_id for c in answer.citations} == {"ondermijning-in-de-wijk"}
 
 
+@pytest.mark.slow
 def test_new_conversation_clears(app: AppTest) -> None:
     ask(app, "Wat is het Zorg- en Veiligheidshuis?")
     assert turns(app)
@@ -137,6 +144,7 @@ def test_new_conversation_clears(app: AppTest) -> None:
     assert any(b.key == "example-0" for b in app.button)  # the intro is back
 
 
+@pytest.mark.slow
 def test_download_holds_the_conversation(app: AppTest) -> None:
     ask(app, "Wat is het Zorg- en Veiligheidshuis?")
     from ui.page_logic import conversation_markdown
@@ -147,6 +155,7 @@ def test_download_holds_the_conversation(app: AppTest) -> None:
     assert "[1]" in text
 
 
+@pytest.mark.slow
 def test_no_index_gives_dutch_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_resource.clear()
     monkeypatch.setenv("VRAAGBAAK_HOME", str(tmp_path / "empty"))
@@ -159,6 +168,7 @@ def test_no_index_gives_dutch_message(tmp_path: Path, monkeypatch: pytest.Monkey
     assert not list(at.chat_input)
 
 
+@pytest.mark.slow
 def test_model_mismatch_gives_dutch_message(
     app_home: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,6 +195,7 @@ def test_model_mismatch_gives_dutch_message(
     st.cache_resource.clear()
 
 
+@pytest.mark.slow
 def test_unknown_embedding_setting_gives_dutch_message(
     app_home: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -196,6 +207,7 @@ def test_unknown_embedding_setting_gives_dutch_message(
     st.cache_resource.clear()
 
 
+@pytest.mark.slow
 def test_unreachable_chroma_gives_dutch_message(
     app_home: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,3 +218,186 @@ def test_unreachable_chroma_gives_dutch_message(
     message = " ".join(e.value for e in at.error)
     assert "niet bereikbaar" in message
     st.cache_resource.clear()
+
+
+@pytest.mark.slow
+def test_failure_while_answering_is_a_dutch_message(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chroma server that dies mid-session: a message, and the page reopens next time."""
+    from assistant.service import Assistant
+    from ingest.store import IndexUnreachable
+
+    def broken(self: Assistant, *args: object, **kwargs: object) -> None:
+        raise IndexUnreachable("Chroma server at http://127.0.0.1:8000 does not answer")
+
+    monkeypatch.setattr(Assistant, "ask", broken)
+    ask(app, "Wat is het Zorg- en Veiligheidshuis?")
+    assert any("niet bereikbaar" in e.value for e in app.error)
+    assert not turns(app)
+    monkeypatch.undo()
+    st.cache_resource.clear()
+
+
+# ---------------------------------------------------------------------------- answer modes
+
+
+@pytest.mark.slow
+def test_llm_mode_streams_the_models_answer(
+    app_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fake_openai_server import FakeOpenAIServer
+
+    reply = "Het Zorg- en Veiligheidshuis brengt zorg- en veiligheidspartners samen [1]."
+    with FakeOpenAIServer(reply) as server:
+        monkeypatch.setenv("VRAAGBAAK_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("VRAAGBAAK_LLM_MODEL", "nep-model")
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        assert at.radio(key="answer_mode").value == "llm"
+        ask(at, "Wat is het Zorg- en Veiligheidshuis?")
+        assert server.requests
+    answer = turns(at)[-1].answer
+    assert answer.mode == "llm"
+    assert "brengt zorg- en veiligheidspartners samen" in answer_blocks(at)[0]
+    assert source_labels(at)[0].startswith("[1]")
+    assert "taalmodel" in at.caption[-1].value or any("taalmodel" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_unreachable_llm_falls_back_with_notice(
+    app_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VRAAGBAAK_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("VRAAGBAAK_LLM_TIMEOUT", "5")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    ask(at, "Wat is het Zorg- en Veiligheidshuis?")
+    answer = turns(at)[-1].answer
+    assert answer.mode == "extractive" and answer.notices
+    notices = [i.value for i in at.info]
+    assert any("niet bereikbaar" in n for n in notices)
+    assert "[1]" in answer_blocks(at)[0]
+
+
+@pytest.mark.slow
+def test_extractive_can_be_chosen_when_llm_is_set(
+    app_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VRAAGBAAK_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.radio(key="answer_mode").set_value("extractive").run()
+    ask(at, "Wat is het Zorg- en Veiligheidshuis?")
+    answer = turns(at)[-1].answer
+    assert answer.mode == "extractive" and not answer.notices
+    assert not at.info
+
+
+# ---------------------------------------------------------------------------- eval page
+
+EVAL_PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "evaluaties.py")
+
+
+def _result(date: str, hit5: float, questions: list[dict]) -> dict:
+    metrics = {
+        "hit@1": hit5 - 0.2,
+        "hit@5": hit5,
+        "mrr@10": hit5 - 0.1,
+        "ndcg@10": hit5 - 0.1,
+        "citation_precision": 0.8,
+        "citation_recall": 0.6,
+        "abstention_accuracy": 0.9,
+        "false_abstention_rate": 0.05,
+        "token_f1": 0.4,
+        "ask_p50_ms": 350.0,
+        "ask_p95_ms": 900.0,
+        "n_questions": len(questions),
+    }
+    return {
+        "metrics": metrics,
+        "by_type": {"fact": metrics, "list": {**metrics, "hit@5": 0.5}},
+        "by_doc": {"wegwijzer": metrics},
+        "questions": questions,
+        "meta": {"date": date, "qa_file": "qa.jsonl", "embedding_model": "e5-small-q4"},
+        "files": {"html": "report-x.html"},
+    }
+
+
+def _eval_app(reports: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("VRAAGBAAK_REPORTS", str(reports))
+    monkeypatch.setenv("VRAAGBAAK_HOME", str(home))
+    at = AppTest.from_file(EVAL_PAGE, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_eval_page_without_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _eval_app(tmp_path / "reports", tmp_path / "home", monkeypatch)
+    assert any(
+        "Nog geen evaluaties: draai `vraagbaak eval --report evals/reports`" in i.value
+        for i in at.info
+    )
+
+
+def test_eval_page_shows_metrics_change_and_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from ui.feedback import FeedbackEntry, save_feedback
+    from ui.page_logic import EXAMPLE_QUESTIONS
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    good = {
+        "id": "q1",
+        "type": "fact",
+        "question": "Goed?",
+        "quotes": ["x"],
+        "first_hit_rank": 1,
+        "abstained": False,
+        "citations": [{"n": 1, "holds_gold": True}],
+        "answer": "ja [1]",
+    }
+    missed = {
+        "id": "q2",
+        "type": "fact",
+        "question": "Wie betaalt de City Deal?",
+        "quotes": ["het Rijk betaalt"],
+        "first_hit_rank": None,
+        "abstained": False,
+        "citations": [{"n": 1, "holds_gold": False}],
+        "answer": "Iets anders [1].",
+    }
+    wrongly = {
+        "id": "q3",
+        "type": "none",
+        "question": "Hoe laat is het?",
+        "quotes": [],
+        "abstained": False,
+        "citations": [],
+        "answer": "Om drie uur.",
+    }
+    (reports / "result-20250101T000000Z.json").write_text(
+        json.dumps(_result("2025-01-01T00:00:00+00:00", 0.7, [good])), encoding="utf-8"
+    )
+    (reports / "result-20250201T000000Z.json").write_text(
+        json.dumps(_result("2025-02-01T00:00:00+00:00", 0.8, [good, missed, wrongly])),
+        encoding="utf-8",
+    )
+    (reports / "result-20250301T000000Z.json").write_text("{half geschreven", encoding="utf-8")
+    (reports / "report-x.html").write_text("<html></html>", encoding="utf-8")
+    home = tmp_path / "home"
+    from assistant.types import Answer
+
+    answer = Answer(EXAMPLE_QUESTIONS[0], "Antwoord [1].", [], "extractive", False)
+    save_feedback(home / "feedback.sqlite", FeedbackEntry.from_answer("a1", answer, "down"))
+
+    at = _eval_app(reports, home, monkeypatch)
+    hit5 = next(m for m in at.metric if m.label == "Gevonden in top 5")
+    assert hit5.value == "80,0%"
+    assert hit5.delta == "+10,0 pp"
+    failures = at.dataframe[0].value
+    assert list(failures["id"]) == ["q2", "q3"]
+    assert "het Rijk betaalt" in failures.iloc[0]["verwacht citaat"]
+    assert "Iets anders" in failures.iloc[0]["antwoord"]
+    assert any("Fouten: 2 van 3" in h.value for h in at.subheader)
+    assert any("1 beoordeling: 0 × duim omhoog" in m.value for m in at.markdown)

@@ -12,7 +12,13 @@ from datetime import datetime
 
 import streamlit as st
 
-from assistant.service import MAX_QUESTION_CHARS, Assistant, Conversation, clean_question
+from assistant.service import (
+    MAX_QUESTION_CHARS,
+    Assistant,
+    Conversation,
+    QuestionError,
+    clean_question,
+)
 from ingest.settings import Settings
 from ui.answer_view import Turn, render_answer
 from ui.feedback import feedback_path
@@ -127,6 +133,10 @@ def _answer_new(
         except Exception as exc:  # the page must stay usable whatever the service does
             placeholder.empty()
             show_problem(explain(exc))
+            if not isinstance(exc, QuestionError):
+                # e.g. the Chroma server went away: reopen on the next question, so a
+                # restarted server (or a fresh ingest) works without restarting the page
+                open_assistant.clear()
             return
         placeholder.empty()
         turn = Turn(id=uuid.uuid4().hex, question=text, answer=answer)

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from assistant.memo import render_citation, render_memo
 from assistant.service import QuestionError
 from assistant.types import Answer, Citation
 from ingest.embeddings import EmbeddingConfigError
@@ -205,28 +206,11 @@ def source_meta_html(c: Citation) -> str:
 
 
 def memo_citation(c: Citation) -> str:
-    """Prefer the shared memo format (assistant.memo) so every front end cites alike."""
-    try:
-        from assistant.memo import render_citation
-    except ImportError:
-        return _fallback_citation(c)
     return render_citation(c)
 
 
 def memo_answer(answer: Answer) -> str:
-    try:
-        from assistant.memo import render_memo
-    except ImportError:
-        body = answer.text.strip()
-        sources = "\n".join(_fallback_citation(c) for c in answer.citations)
-        return f"{body}\n\nBronnen:\n{sources}\n" if sources else body + "\n"
     return render_memo(answer)
-
-
-def _fallback_citation(c: Citation) -> str:
-    bits = [c.title, c.publisher, c.date, where(c)]
-    head = ", ".join(b for b in bits if b)
-    return f'[{c.n}] {head}: "{" ".join(c.quote.split())}"'
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:
@@ -269,17 +253,10 @@ def answer_caption(answer: Answer) -> str:
 
 
 def llm_configured() -> bool:
-    """Whether an LLM is set up (VRAAGBAAK_LLM_*); the mode switch is only offered then.
-    Defensive because assistant.llm's config may differ between versions."""
+    """Whether an LLM is set up (VRAAGBAAK_LLM_*); the mode switch is only offered then."""
+    from assistant.llm import LLMConfig
+
     try:
-        from assistant.llm import LLMConfig
-    except ImportError:
-        return False
-    try:
-        config = LLMConfig.from_env()
+        return bool(LLMConfig.from_env().enabled)
     except Exception:  # a broken LLM setting must not take the page down
         return False
-    enabled = getattr(config, "enabled", None)
-    if enabled is None:
-        enabled = bool(getattr(config, "base_url", None))
-    return bool(enabled)

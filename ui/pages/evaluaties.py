@@ -122,7 +122,8 @@ if not entries:
     st.caption(f"Nog geen feedback (bestand: `{db}`).")
 else:
     up = sum(1 for e in entries if e["rating"] == "up")
-    st.write(f"{len(entries)} beoordelingen: 👍 {up} · 👎 {len(entries) - up}")
+    noun = "beoordeling" if len(entries) == 1 else "beoordelingen"
+    st.write(f"{len(entries)} {noun}: {up} × duim omhoog, {len(entries) - up} × duim omlaag")
     recent = pd.DataFrame(entries[::-1])[["updated_at", "rating", "question", "comment", "mode"]]
     st.dataframe(recent.head(50), hide_index=True, use_container_width=True)
     c1, c2 = st.columns(2)
