@@ -7,8 +7,8 @@ Order of work, chosen so that a run killed at any point leaves the previous inde
 4. delete chunks of versions that are no longer live; rebuild BM25 aside and swap it in.
 
 Test hook: with VRAAGBAAK_TEST_PAUSE_AT=<phase> a run prints `vraagbaak-pause: <phase>` to
-stderr at that point and sleeps VRAAGBAAK_TEST_PAUSE_SECONDS (default an hour), so
-tests/test_crash_safety.py can SIGKILL it at a known moment. Phases, in order: `locked`,
+stderr at that point and sleeps for an hour, so tests/test_crash_safety.py can SIGKILL it at
+a known moment. Phases, in order: `locked`,
 `parsed`, `added-one` (first changed document's chunks written), `added`, `switched`,
 `deleted`. Unset, it costs one dictionary lookup per phase.
 """
@@ -36,7 +36,9 @@ from ingest.manifest import load_manifest
 from ingest.models import Chunk, SourceDocument
 from ingest.settings import Settings
 from ingest.store import (
+    IndexModelMismatch,
     LiveState,
+    has_collection,
     make_client,
     open_vectorstore,
     read_live,
@@ -50,14 +52,13 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = "2"
 LEXICAL_VERSION = "1"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
-PAUSE_SECONDS_ENV = "VRAAGBAAK_TEST_PAUSE_SECONDS"
 
 
 def _checkpoint(phase: str) -> None:
     """The crash-test hook described in the module docstring."""
     if os.environ.get(PAUSE_ENV) == phase:
         print(f"vraagbaak-pause: {phase}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 3600))
+        time.sleep(3600)
 
 
 @dataclass
@@ -145,23 +146,29 @@ def run_ingest(
         embeddings = get_embeddings(settings.embedding)
         model, dim = settings.embedding, embeddings.dim
         client = make_client(settings)
-        if rebuild and settings.collection in {
-            getattr(c, "name", c) for c in client.list_collections()
-        }:
-            client.delete_collection(settings.collection)
+        if rebuild:
+            _drop_if_other_model(client, settings, embeddings, model, dim)
         store = open_vectorstore(client, settings, embeddings, model, dim, create=True)
         live = read_live(store)
         new_docs: dict[str, dict[str, Any]] = {}
         pending: list[tuple[SourceDocument, str, list[Chunk]]] = []
+        # A rebuild writes every document as a new version (its own chunk ids) behind the
+        # live state, so it is switched in like any change and a killed rebuild loses nothing.
+        rebuild_nonce = f"rebuild-{time.time_ns()}" if rebuild else ""
 
         for doc in manifest.documents:
             try:
-                doc_hash = document_hash(doc)
+                source_hash = document_hash(doc)
                 old = live.docs.get(doc.id)
-                if old and old["hash"] == doc_hash:
+                if old and old.get("source", old["hash"]) == source_hash and not rebuild:
                     report.unchanged.append(doc.id)
                     new_docs[doc.id] = old
                     continue
+                doc_hash = (
+                    hashlib.sha256(f"{source_hash}|{rebuild_nonce}".encode()).hexdigest()
+                    if rebuild
+                    else source_hash
+                )
                 chunks = chunks_for(doc, doc_hash)
                 if not chunks:
                     raise DocumentError(doc.path, f"{doc.path}: no text left after cleaning")
@@ -173,7 +180,8 @@ def run_ingest(
             (report.updated if old else report.added).append(doc.id)
             pending.append((doc, doc_hash, chunks))
             new_docs[doc.id] = {
-                "hash": doc_hash,
+                "hash": doc_hash,  # the version: chunks carry it, searches filter on it
+                "source": source_hash,  # what an unchanged file hashes to
                 "title": doc.title,
                 "publisher": doc.publisher,
                 "date": doc.date,
@@ -191,10 +199,24 @@ def run_ingest(
         _checkpoint("switched")
         _delete_stale(store, state)
         _checkpoint("deleted")
-        _refresh_bm25(settings, store, state)
+        _refresh_bm25(settings, store, state, force=rebuild)
         report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _drop_if_other_model(client, settings: Settings, embeddings, model: str, dim: int) -> None:
+    """`--rebuild` with the index's own model rebuilds in place (every document re-chunked
+    and written as a new version behind the live state), so a killed rebuild leaves the
+    previous index usable like any other ingest. Only an index of another model (whose
+    vectors cannot share a collection with the new ones, and which this model cannot search
+    anyway) is dropped first."""
+    if not has_collection(client, settings.collection):
+        return
+    try:
+        open_vectorstore(client, settings, embeddings, model, dim, create=False)
+    except IndexModelMismatch:
+        client.delete_collection(settings.collection)
 
 
 def _add_pending(settings, store, embeddings, pending, report, progress) -> None:
@@ -252,7 +274,7 @@ def build_bm25(store, state: LiveState) -> BM25Index:
     return BM25Index.build(ids, texts, doc_ids, bm25_signature(state))
 
 
-def _refresh_bm25(settings: Settings, store, state: LiveState) -> None:
+def _refresh_bm25(settings: Settings, store, state: LiveState, force: bool = False) -> None:
     folder = settings.home / f"bm25-{settings.collection}"
-    if BM25Index.load(folder, bm25_signature(state)) is None:
+    if force or BM25Index.load(folder, bm25_signature(state)) is None:
         build_bm25(store, state).save(folder)
