@@ -293,7 +293,7 @@ def test_extractive_can_be_chosen_when_llm_is_set(
 
 # ---------------------------------------------------------------------------- eval page
 
-EVAL_PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "evaluaties.py")
+EVAL_PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "eval_page.py")
 
 
 def _result(date: str, hit5: float, questions: list[dict]) -> dict:
@@ -395,9 +395,10 @@ def test_eval_page_shows_metrics_change_and_failures(
     hit5 = next(m for m in at.metric if m.label == "Gevonden in top 5")
     assert hit5.value == "80,0%"
     assert hit5.delta == "+10,0 pp"
-    failures = at.dataframe[0].value
-    assert list(failures["id"]) == ["q2", "q3"]
-    assert "het Rijk betaalt" in failures.iloc[0]["verwacht citaat"]
-    assert "Iets anders" in failures.iloc[0]["antwoord"]
+    failures = [e.label for e in at.expander]
+    assert [label.split(" ")[0] for label in failures] == ["q2", "q3"]
+    assert "niet in de top 5" in failures[0]
+    texts = [t.value for t in at.text]
+    assert "het Rijk betaalt" in texts and "Iets anders [1]." in texts
     assert any("Fouten: 2 van 3" in h.value for h in at.subheader)
     assert any("1 beoordeling: 0 × duim omhoog" in m.value for m in at.markdown)

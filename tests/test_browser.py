@@ -55,6 +55,81 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     pytest.fail(f"streamlit did not become healthy in {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+def _write_reports(folder: Path) -> Path:
+    """Two small eval runs, so the maintainers' page has a change to show."""
+    import json
+
+    def run(date: str, hit5: float, questions: list[dict]) -> dict:
+        metrics = {
+            "hit@1": hit5 - 0.2,
+            "hit@3": hit5 - 0.05,
+            "hit@5": hit5,
+            "hit@10": hit5 + 0.05,
+            "mrr@10": hit5 - 0.12,
+            "ndcg@10": hit5 - 0.1,
+            "citation_precision": 0.81,
+            "citation_recall": 0.64,
+            "abstention_accuracy": 0.89,
+            "false_abstention_rate": 0.04,
+            "token_f1": 0.41,
+            "ask_p50_ms": 420.0,
+            "ask_p95_ms": 980.0,
+            "n_questions": len(questions),
+        }
+        by_type = {
+            t: {**metrics, "hit@5": hit5 - d}
+            for t, d in (("fact", 0), ("list", 0.1), ("why", 0.15), ("cross", 0.3))
+        }
+        by_doc = {
+            d: {**metrics, "citation_recall": r}
+            for d, r in (
+                ("wegwijzer", 0.7),
+                ("ledenbrief-zorg-veiligheid", 0.6),
+                ("ondermijning-in-de-wijk", 0.55),
+            )
+        }
+        return {
+            "metrics": metrics,
+            "by_type": by_type,
+            "by_doc": by_doc,
+            "questions": questions,
+            "meta": {
+                "date": date,
+                "qa_file": "qa.jsonl",
+                "embedding_model": "e5-small-q4",
+                "code_version": "abc1234",
+            },
+        }
+
+    ok = {
+        "id": "q001",
+        "type": "fact",
+        "question": "Wie gaf de opdracht?",
+        "quotes": ["x"],
+        "first_hit_rank": 1,
+        "abstained": False,
+        "answer": "SZW en JenV [1].",
+        "citations": [{"n": 1, "holds_gold": True}],
+    }
+    miss = {
+        "id": "q042",
+        "type": "cross",
+        "question": "Welke rol speelt het RIEC in de wijk?",
+        "quotes": ["Het RIEC ondersteunt gemeenten bij de bestuurlijke aanpak"],
+        "first_hit_rank": 7,
+        "abstained": False,
+        "answer": "Het RIEC adviseert [1].",
+        "citations": [{"n": 1, "holds_gold": False}],
+    }
+    (folder / "result-20250101T090000Z.json").write_text(
+        json.dumps(run("2025-01-01T09:00:00+00:00", 0.78, [ok])), encoding="utf-8"
+    )
+    (folder / "result-20250201T090000Z.json").write_text(
+        json.dumps(run("2025-02-01T09:00:00+00:00", 0.83, [ok, miss])), encoding="utf-8"
+    )
+    return folder
+
+
 @pytest.fixture(scope="module")
 def server(
     corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
@@ -71,6 +146,7 @@ def server(
         VRAAGBAAK_EMBEDDING=corpus_index.embedding,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
+    env["VRAAGBAAK_REPORTS"] = str(_write_reports(tmp_path_factory.mktemp("reports")))
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -263,3 +339,19 @@ def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Pat
         lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stTextInput"] input')
     )  # the optional comment box appears after a rating
     _full_page_screenshot(drv, output_dir / "app-conversation.png")
+
+
+def test_eval_page_for_maintainers(server, driver, output_dir: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, _ = server
+    wait = WebDriverWait(driver, WAIT, poll_frequency=0.3)
+    driver.get(f"{url}/evaluaties")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')) >= 6)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]'))
+    text = driver.find_element(By.CSS_SELECTOR, "body").text
+    assert "Gevonden in top 5" in text and "83,0%" in text and "+5,0 pp" in text
+    assert "Fouten: 1 van 2" in text
+    time.sleep(1.5)  # charts draw after the data arrives
+    _full_page_screenshot(driver, output_dir / "app-evaluaties.png")

@@ -37,7 +37,7 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
-            str(Path(__file__).parent / "pages" / "evaluaties.py"),
+            str(Path(__file__).parent / "eval_page.py"),
             title="Evaluaties (beheer)",
             icon=":material/monitoring:",
             url_path="evaluaties",

@@ -85,8 +85,9 @@ def format_delta(value: Any, previous: Any, kind: str) -> str | None:
         return None
     diff = value - previous
     if kind == "ms":
-        return f"{diff:+,.0f} ms".replace(",", ".")
-    return f"{diff * 100:+.1f} pp".replace(".", ",")
+        return None if round(diff) == 0 else f"{diff:+,.0f} ms".replace(",", ".")
+    # No arrow for "no change": an unchanged metric is not news
+    return None if round(diff * 100, 1) == 0 else f"{diff * 100:+.1f} pp".replace(".", ",")
 
 
 def metric_table(
@@ -98,6 +99,16 @@ def metric_table(
         name: {k: float(g[k]) for k in keys if isinstance(g.get(k), int | float)}
         for name, g in source.items()
     }
+
+
+def long_table(table: dict[str, dict[str, float]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows of (group, metric, value) in the metric order given, for a grouped bar chart."""
+    return [
+        {"groep": group, "maat": k, "waarde": values[k], "volgorde": keys.index(k)}
+        for group, values in table.items()
+        for k in keys
+        if k in values
+    ]
 
 
 def history(runs: list[tuple[Path, dict[str, Any]]], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -1,9 +1,14 @@
 """Maintainers' page: how good are the answers now, did the last change help, and which
 questions go wrong. Plus the staff feedback export, since both answer "where to look next".
+
+A page script run by st.navigation in ui/app.py, not a module to import. It lives outside a
+`pages/` folder on purpose: Streamlit would also serve such a folder as old-style pages,
+without the router around them.
 """
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -18,11 +23,33 @@ from ui.eval_data import (
     history,
     list_runs,
     load_run,
+    long_table,
     metric_table,
     reports_dir,
     run_label,
 )
 from ui.feedback import export_bytes, feedback_path, read_feedback
+
+st.set_page_config(page_title="Evaluaties — Vraagbaak", layout="wide")
+
+
+def grouped_bars(table: dict[str, dict[str, float]], keys: tuple[str, ...]) -> alt.Chart:
+    """Metrics side by side per group, in a fixed order (st.bar_chart sorts hit@10 before
+    hit@3)."""
+    data = pd.DataFrame(long_table(table, keys))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("groep:N", title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
+            xOffset=alt.XOffset("maat:N", sort=list(keys)),
+            y=alt.Y("waarde:Q", title="score (0–1)", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("maat:N", sort=list(keys), title="maat"),
+            tooltip=["groep", "maat", alt.Tooltip("waarde:Q", format=".3f")],
+        )
+        .properties(height=320)
+    )
+
 
 st.title("Evaluaties")
 st.caption(
@@ -58,10 +85,10 @@ else:
     st.caption(" · ".join(facts))
 
     st.subheader("Kerncijfers")
-    cols = st.columns(3)
+    cols = st.columns(5)
     for i, h in enumerate(HEADLINES):
         before = (previous or {}).get("metrics", {}).get(h.key) if previous else None
-        cols[i % 3].metric(
+        cols[i % 5].metric(
             h.label,
             format_metric(metrics.get(h.key), h.kind),
             delta=format_delta(metrics.get(h.key), before, h.kind),
@@ -69,14 +96,17 @@ else:
             help=f"`{h.key}`" + (", verschil met de vorige run" if previous else ""),
         )
 
-    st.subheader("Vinden: per vraagtype")
-    by_type = metric_table(metrics, RETRIEVAL_KEYS, data.get("by_type"))
-    if by_type:
-        st.bar_chart(pd.DataFrame(by_type).T, stack=False, y_label="score (0–1)")
-    st.subheader("Antwoorden en bronnen: per document")
-    by_doc = metric_table(metrics, ANSWER_KEYS, data.get("by_doc"))
-    if by_doc:
-        st.bar_chart(pd.DataFrame(by_doc).T, stack=False, y_label="score (0–1)", horizontal=True)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Vinden, per vraagtype")
+        by_type = metric_table(metrics, RETRIEVAL_KEYS, data.get("by_type"))
+        if by_type:
+            st.altair_chart(grouped_bars(by_type, RETRIEVAL_KEYS), use_container_width=True)
+    with right:
+        st.subheader("Antwoorden en bronnen, per document")
+        by_doc = metric_table(metrics, ANSWER_KEYS, data.get("by_doc"))
+        if by_doc:
+            st.altair_chart(grouped_bars(by_doc, ANSWER_KEYS), use_container_width=True)
     if len(loaded) > 1:
         st.subheader("Verloop over de runs")
         trend = pd.DataFrame(history(loaded, ("hit@5", "mrr@10", "citation_precision"))).T
@@ -84,19 +114,15 @@ else:
 
     rows = failures(data)
     st.subheader(f"Fouten: {len(rows)} van {len(data.get('questions') or [])} vragen")
-    if rows:
-        st.dataframe(
-            pd.DataFrame(rows),
-            hide_index=True,
-            use_container_width=True,
-            column_config={
-                "vraag": st.column_config.TextColumn(width="medium"),
-                "verwacht citaat": st.column_config.TextColumn(width="large"),
-                "antwoord": st.column_config.TextColumn(width="large"),
-                "reden": st.column_config.TextColumn(width="medium"),
-            },
-        )
-    else:
+    for row in rows:
+        with st.expander(f"{row['id']} ({row['type']}) — {row['reden']}"):
+            st.markdown("**Vraag**")
+            st.text(row["vraag"])
+            st.markdown("**Verwacht citaat**")
+            st.text(row["verwacht citaat"])
+            st.markdown("**Wat terugkwam**")
+            st.text(row["antwoord"] or "(leeg)")
+    if not rows:
         st.success("Geen fouten in deze run.")
 
     html_name = (data.get("files") or {}).get("html")
