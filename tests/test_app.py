@@ -402,3 +402,39 @@ def test_eval_page_shows_metrics_change_and_failures(
     assert "het Rijk betaalt" in texts and "Iets anders [1]." in texts
     assert any("Fouten: 2 van 3" in h.value for h in at.subheader)
     assert any("1 beoordeling: 0 × duim omhoog" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------------- page logic
+
+
+def test_document_text_is_escaped_and_quote_marked() -> None:
+    from ui.page_logic import answer_html, passage_html
+
+    text = "Intro <script>alert(1)</script> **vet**.\nDe burgemeester kan een woning\nsluiten."
+    out = passage_html(text, "De burgemeester kan een woning sluiten.")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "**vet**" in out  # Markdown from a document stays literal text
+    assert "<mark>De burgemeester kan een woning<br>sluiten.</mark>" in out
+    html = answer_html("A <b>x</b> [1]. B [2].")
+    assert "&lt;b&gt;" in html and html.count('class="vb-marker"') == 2
+
+
+def test_stitched_quote_marks_each_sentence_and_unfound_quote_is_shown() -> None:
+    from ui.page_logic import passage_html
+
+    text = "Eerste zin hier. Tussenzin. Derde zin daar."
+    out = passage_html(text, "Eerste zin hier. … Derde zin daar.")
+    assert out.count("<mark>") == 2
+    missing = passage_html(text, "Een zin die er niet staat.")
+    assert "Ondersteunende zin" in missing and "<mark>Een zin die er niet staat.</mark>" in missing
+
+
+def test_source_label_keeps_markdown_literal() -> None:
+    from assistant.types import Citation
+    from ui.page_logic import source_label
+
+    c = Citation(3, "d", "Titel *met* [link](x)", "", "", 12, "1 A > 1.2 B_c", "q", "t")
+    label = source_label(c)
+    assert label.startswith("[3] ")
+    assert "\\*met\\*" in label and "\\[link\\]\\(x\\)" in label
+    assert "p\\. 12" in label and "1\\.2 B\\_c" in label
