@@ -168,6 +168,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from ui.feedback import export_feedback, feedback_path
+
+    db = feedback_path(_settings(args).home)
+    if not db.exists():
+        return _fail(f"no feedback stored yet ({db} does not exist)")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            count = export_feedback(db, fh, fmt=args.format)
+        print(f"{count} feedback rows written to {args.out}", file=sys.stderr)
+    else:
+        export_feedback(db, sys.stdout, fmt=args.format)
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     page = Path(__file__).with_name("app.py")
     argv = [
@@ -246,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="DIR", help="write JSON result + HTML report here")
     p.add_argument("--compare", metavar="BASELINE", help="compare with a baseline result file")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("feedback", help="export the thumbs up/down staff gave on the page")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("ui", help="start the chat page (http://localhost:8501)")
     p.add_argument("--port", type=int, default=8501)
