@@ -79,8 +79,9 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"Cannot load sentence-transformers model {model!r} from local disk "
                 f"(downloads are off): {exc}"
             ) from exc
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dim = get_dim()
         self.dim = int(dim or len(self._model.encode("x")))
