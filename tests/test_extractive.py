@@ -266,3 +266,11 @@ def test_sentences_are_embedded_in_one_small_batch(embedder) -> None:
     answer_extractively(question, ranked(question, embedder), counting)
     assert len(counting.batches) <= 1
     assert all(n <= EMBED_BUDGET for n in counting.batches)
+
+
+def test_a_name_no_passage_mentions_lowers_the_signal(embedder) -> None:
+    here = "Hoe pakt de gemeente Utrecht ondermijning onder ondernemers aan?"
+    elsewhere = "Hoe pakt de gemeente Groningen ondermijning onder ondernemers aan?"
+    known = relevance_signal(here, ranked(here, embedder), embedder)
+    unknown = relevance_signal(elsewhere, ranked(elsewhere, embedder), embedder)
+    assert unknown < known - 0.02
