@@ -108,9 +108,7 @@ class Assistant:
             },
         }
 
-    def search(
-        self, question: str, k: int = 10, doc_ids: list[str] | None = None
-    ) -> list[Passage]:
+    def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
         query = clean_question(question)
         return retrieve(self.index, query, k=max(1, k), doc_ids=doc_ids).passages
 
@@ -130,7 +128,7 @@ class Assistant:
         t1 = time.perf_counter()
         found = retrieve(self.index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
         t2 = time.perf_counter()
-        answer = self._answer(text, standalone, found.passages, on_token, mode)
+        answer = self._answer(text, standalone, found.passages, on_token, mode, found.query_vector)
         exact_sections(answer, found.passages)
         t3 = time.perf_counter()
         answer.question = text
@@ -149,6 +147,7 @@ class Assistant:
         passages: list[Passage],
         on_token: Callable[[str], None] | None,
         mode: str | None,
+        query_vector: object = None,
     ) -> Answer:
         from assistant.llm import LLMConfig, LLMUnavailable, fallback_notice
 
@@ -160,11 +159,15 @@ class Assistant:
 
                 return LLMAnswerer(config).answer(standalone, passages, on_token=on_token)
             except LLMUnavailable as exc:
-                answer = answer_extractively(standalone, passages, self.index.embeddings)
+                answer = answer_extractively(
+                    standalone, passages, self.index.embeddings, query_vector=query_vector
+                )
                 answer.notices.insert(0, fallback_notice(str(exc)))
                 self._stream(answer, on_token)
                 return answer
-        answer = answer_extractively(standalone, passages, self.index.embeddings)
+        answer = answer_extractively(
+            standalone, passages, self.index.embeddings, query_vector=query_vector
+        )
         self._stream(answer, on_token)
         return answer
 
