@@ -29,21 +29,34 @@ class QuestionError(ValueError):
     """A question that cannot be searched; the message is Dutch, for the user."""
 
 
+# Terminal colour codes (ESC [ ... m) come along when a question is pasted from a terminal;
+# dropping only the ESC would leave "[31m" in the question.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def _clean_char(ch: str) -> str:
+    """Control characters become a space (they may separate words); invisible format
+    characters such as a zero-width space are dropped (they sit inside words)."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return " "
+    return "" if category.startswith("C") else ch
+
+
 def clean_question(question: str) -> str:
     """Control characters out, whitespace folded, length checked."""
     if question is None:
         raise QuestionError("Stel een vraag: het vraagveld is leeg.")
-    text = "".join(
-        " " if unicodedata.category(ch).startswith("C") else ch
-        for ch in unicodedata.normalize("NFC", str(question))
-    )
+    text = ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", str(question)))
+    text = "".join(_clean_char(ch) for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not re.search(r"\w", text):
         raise QuestionError("Stel een vraag: het vraagveld is leeg.")
     if len(text) > MAX_QUESTION_CHARS:
+        count, limit = (f"{n:,}".replace(",", ".") for n in (len(text), MAX_QUESTION_CHARS))
         raise QuestionError(
-            f"Deze vraag is te lang ({len(text):,} tekens; maximaal {MAX_QUESTION_CHARS:,}). "
-            "Stel een kortere vraag, of plak alleen de kern van de tekst.".replace(",", ".")
+            f"Deze vraag is te lang ({count} tekens; maximaal {limit}). "
+            "Stel een kortere vraag, of plak alleen de kern van de tekst."
         )
     return text
 
