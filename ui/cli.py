@@ -88,9 +88,24 @@ def _docs(args: argparse.Namespace) -> list[str] | None:
     return [d for part in args.doc for d in part.split(",") if d] if args.doc else None
 
 
+def _check_question(args: argparse.Namespace) -> None:
+    """Refuse a bad question before paying for opening the index (seconds)."""
+    from assistant.service import clean_question
+
+    if args.questions:
+        return
+    if not args.question:
+        raise ValueError("give a QUESTION or --questions FILE.jsonl")
+    clean_question(" ".join(args.question))
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from assistant.service import QuestionError
 
+    try:
+        _check_question(args)
+    except QuestionError as exc:
+        return _fail(str(exc))
     assistant = _open_assistant(args)
     if args.questions:
         for item in _read_questions(Path(args.questions)):
@@ -103,8 +118,6 @@ def cmd_search(args: argparse.Namespace) -> int:
             except QuestionError as exc:
                 _print_json({"id": item["id"], "results": [], "error": str(exc)})
         return 0
-    if not args.question:
-        return _fail("give a QUESTION or --questions FILE.jsonl")
     try:
         passages = assistant.search(" ".join(args.question), args.k, _docs(args))
     except QuestionError as exc:
@@ -121,6 +134,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.service import Conversation, QuestionError
 
+    try:
+        _check_question(args)
+    except QuestionError as exc:
+        return _fail(str(exc))
     assistant = _open_assistant(args)
     mode = args.mode
     if args.questions:
@@ -135,8 +152,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
             except QuestionError as exc:
                 _print_json({"id": item["id"], "error": str(exc)})
         return 0
-    if not args.question:
-        return _fail("give a QUESTION or --questions FILE.jsonl")
     try:
         answer = assistant.ask(" ".join(args.question), None, _docs(args), mode=mode)
     except QuestionError as exc:
