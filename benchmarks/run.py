@@ -405,15 +405,19 @@ def run_benchmark(
         if prof_dir:
             _profile_cold_ask(home, corpus, prof_dir / "cold-ask.prof")
         result["bundled"] = bundled
-        result["scaled"] = bench_scaled(
-            tmp,
-            vectors_from or home,
-            scale,
-            queries,
-            float(bundled["embed_passages_per_s"]),
-            seed,
-            prof_dir / f"latency-{scale}x.prof" if prof_dir else None,
-        )
+        try:
+            result["scaled"] = bench_scaled(
+                tmp,
+                vectors_from or home,
+                scale,
+                queries,
+                float(bundled["embed_passages_per_s"]),
+                seed,
+                prof_dir / f"latency-{scale}x.prof" if prof_dir else None,
+            )
+        except (RuntimeError, TimeoutError) as exc:
+            # A failure at scale is itself a finding: keep the bundled figures and say why.
+            result["scaled"] = {"scale": scale, "error": str(exc)[-1500:]}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result["meta"]["loadavg_end"] = list(os.getloadavg())
@@ -477,9 +481,16 @@ def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+class _Blank(dict):  # type: ignore[type-arg]
+    """A failed stage's figures: every missing one prints as nan instead of raising."""
+
+    def __missing__(self, key: str) -> float:
+        return float("nan")
+
+
 def format_table(result: dict[str, Any]) -> str:
     """The human-readable summary printed at the end of a run."""
-    b, s, m = result["bundled"], result["scaled"], result["meta"]
+    b, s, m = result["bundled"], _Blank(result["scaled"]), result["meta"]
     n = s["scale"]
     mb = 1024.0 * 1024.0
     rows: list[tuple[str, str, str]] = [
@@ -549,6 +560,9 @@ def format_table(result: dict[str, Any]) -> str:
     w1 = max(len(r[1]) for r in rows + [("", "bundled", "")])
     lines = [f"{'':{w0}}  {'bundled':{w1}}  {n}× synthetic", "-" * (w0 + w1 + 30)]
     lines += [f"{a:{w0}}  {c:{w1}}  {d}" for a, c, d in rows]
+    if "error" in s:
+        error = str(s["error"]).strip().splitlines()[-1]
+        lines += ["", f"{n}× stage FAILED: {error}"]
     lines += ["", "targets:"]
     for t in result["targets"]:
         value = t["value"]
