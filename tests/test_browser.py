@@ -314,8 +314,13 @@ def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Pat
 
     # 3. a follow-up in the same conversation
     _ask(drv, wait, FOLLOW_UP)
-    wait.until(lambda d: _finished_answers(d) == 2)
-    assert len(drv.find_elements(By.CSS_SELECTOR, ".vb-answer")) == 2
+    # both at once: between reruns the thumbs can be complete a moment before the new
+    # turn's answer text has replaced its streaming placeholder
+    wait.until(
+        lambda d: (
+            _finished_answers(d) == 2 and len(d.find_elements(By.CSS_SELECTOR, ".vb-answer")) == 2
+        )
+    )
     user_texts = [
         m.text
         for m in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
