@@ -30,7 +30,9 @@ class BM25Index:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], doc_ids: list[str], signature: str):
-        corpus_tokens = [content_terms(t) or ["_leeg_"] for t in texts]
+        # an empty index (every document failed) still gets one placeholder row: bm25s
+        # cannot index nothing, and search() returns nothing for it anyway
+        corpus_tokens = [content_terms(t) or ["_leeg_"] for t in texts] or [["_leeg_"]]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(corpus_tokens, show_progress=False)
         return cls(retriever, ids, doc_ids, signature)

@@ -21,6 +21,7 @@ from ingest.settings import Settings
 from ingest.store import (
     IndexMissing,
     LiveState,
+    get_all,
     live_filter,
     make_client,
     open_vectorstore,
@@ -67,9 +68,7 @@ class IndexReader:
         self.bm25 = self._open_bm25()
 
     def _load_chunks(self) -> None:
-        got = self._collection.get(
-            where=live_filter(self.live), include=["documents", "metadatas"]
-        )
+        got = get_all(self._collection, live_filter(self.live), ["documents", "metadatas"])
         self.chunks: dict[str, StoredChunk] = {}
         self._by_position: dict[tuple[str, int], str] = {}
         for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):

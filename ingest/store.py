@@ -148,9 +148,26 @@ def write_live(store: Chroma, state: LiveState, model: str, dim: int) -> None:
 
 def live_filter(state: LiveState, doc_ids: list[str] | None = None) -> dict[str, Any] | None:
     """A Chroma `where` that admits only live versions (and, optionally, chosen documents)."""
-    hashes = [
-        d["hash"] for doc_id, d in state.docs.items() if doc_ids is None or doc_id in doc_ids
-    ]
+    hashes = [d["hash"] for doc_id, d in state.docs.items() if doc_ids is None or doc_id in doc_ids]
     if not hashes:
         return {"doc_hash": {"$in": ["-"]}}
     return {"doc_hash": {"$in": hashes}}
+
+
+GET_PAGE = 5000
+
+
+def get_all(collection: Any, where: dict[str, Any], include: list[str]) -> dict[str, list[Any]]:
+    """`collection.get` in pages: embedded Chroma refuses one read of more than ~32,000 rows
+    ("too many SQL variables"), which a few hundred documents reach."""
+    out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=GET_PAGE, offset=offset)
+        ids = got["ids"] or []
+        out["ids"].extend(ids)
+        for key in include:
+            out[key].extend(got.get(key) or [None] * len(ids))
+        if len(ids) < GET_PAGE:
+            return out
+        offset += GET_PAGE

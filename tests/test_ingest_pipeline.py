@@ -179,3 +179,28 @@ def test_a_broken_document_keeps_the_rest(tmp_path: Path, small_corpus: Path) ->
     assert "b" in report.failed and "UTF-8" in report.failed["b"]
     reader = IndexReader(settings)  # previous version of b stays searchable
     assert {c.doc_id for c in reader.chunks.values()} == {"a", "b"}
+
+
+def test_large_reads_are_paged(tmp_path: Path, small_corpus: Path, monkeypatch) -> None:
+    """Embedded Chroma refuses single reads past ~32,000 rows; reads go in pages."""
+    from ingest import store
+
+    settings = _settings(tmp_path / "home", small_corpus)
+    run_ingest(settings)
+    expected = len(IndexReader(settings).chunks)
+    monkeypatch.setattr(store, "GET_PAGE", 1)
+    shutil.rmtree(settings.home / "bm25-vraagbaak")
+    reader = IndexReader(settings)  # loads chunks and rebuilds BM25 one row per page
+    assert len(reader.chunks) == expected > 1
+    assert len(reader.bm25.ids) == expected
+
+
+def test_a_corpus_where_every_document_fails_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"\xff\xfe kapot")
+    (folder / "manifest.toml").write_text(
+        '[[document]]\nid = "a"\nfile = "a.txt"\ntitle = "A"\n', encoding="utf-8"
+    )
+    report = run_ingest(_settings(tmp_path / "home", folder))
+    assert list(report.failed) == ["a"] and report.chunks == 0
