@@ -393,18 +393,7 @@ def _quote(passage: Passage, sentences: list[_Sentence]) -> str:
 
 
 def _citation(n: int, passage: Passage, quote: str) -> Citation:
-    return Citation(
-        n=n,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        publisher=passage.publisher,
-        date=passage.date,
-        page=passage.page,
-        section=passage.section,
-        quote=quote,
-        text=passage.text,
-        chunk_id=passage.chunk_id,
-    )
+    return Citation.from_passage(n, passage, quote)
 
 
 def _compose(

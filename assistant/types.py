@@ -70,6 +70,21 @@ class Citation:
     text: str
     chunk_id: str = ""
 
+    @classmethod
+    def from_passage(cls, n: int, passage: Passage, quote: str) -> Citation:
+        return cls(
+            n=n,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            publisher=passage.publisher,
+            date=passage.date,
+            page=passage.page,
+            section=passage.section,
+            quote=quote,
+            text=passage.text,
+            chunk_id=passage.chunk_id,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.n,
