@@ -18,7 +18,7 @@ from ingest.models import Block, Chunk
 from ingest.sentences import sentence_spans
 
 CHUNK_SIZE = 900
-CHUNK_OVERLAP = 180
+CHUNK_OVERLAP = 100
 MIN_SECTION_CHARS = 300
 BLOCK_SEPARATOR = "\n\n"
 
