@@ -445,17 +445,9 @@ def _profile_cold_ask(home: Path, corpus: Path, path: Path) -> None:
 
 
 def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
+    from evals.runner import code_version
+
+    return code_version()
 
 
 def _lookup(result: dict[str, Any], dotted: str) -> Any:

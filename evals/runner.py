@@ -313,26 +313,19 @@ def group_by(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any
 # ---------------------------------------------------------------------------- provenance
 
 
-def _code_version() -> str:
-    """The commit makes a result reproducible; `+dirty` warns that it was not the whole story."""
+def _git(*args: str) -> str:
     root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, timeout=5, check=True
+    )
+    return done.stdout.strip()
+
+
+def code_version() -> str:
+    """The commit makes a result reproducible; `+dirty` warns that it was not the whole story."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
+        sha = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
         if sha:
             return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -368,7 +361,7 @@ def build_meta(qa_path: Path, k: int, info: dict[str, Any] | None) -> dict[str, 
         "qa_meta": _qa_meta(qa_path),
         "embedding_model": info.pop("embedding_model", None),
         "corpus_hash": info.pop("corpus_hash", None),
-        "code_version": _code_version(),
+        "code_version": code_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "settings": settings,
