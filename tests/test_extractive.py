@@ -19,6 +19,7 @@ from assistant.extractive import (
 )
 from assistant.types import Answer, Passage
 from ingest.embeddings import get_embeddings
+from tests.snippets import ZVH
 
 KNOCK_INTRO = (
     "In Knock and talk bezoekt de gemeente samen met samenwerkingspartners "
@@ -45,14 +46,6 @@ KNOCK_CORE = (
     "De kern van Knock and talk is het bezoeken van ondermijningsgevoelige ondernemingen, zoals "
     "garages, kapperszaken en shishalounges. Alle ondernemers worden bezocht – ook de groep waar "
     "geen of lichte zorgen over zijn."
-)
-ZVH = (
-    "Zorg- en Veiligheidshuizen zijn het escalatiepunt als in reguliere werkprocessen geen "
-    "oplossing gevonden kan worden. In het Zorg- en Veiligheidshuis participeren verschillende "
-    "partners uit de zorg- en veiligheidsketen, zoals het OM, de Raad van de "
-    "Kinderbescherming, zorginstellingen (vaak GGZ en verslavingszorg, maar ook LVB is van "
-    "belang), en gemeenten. Het doel van de samenwerking is het terugdringen van overlast, "
-    "huiselijk geweld en criminaliteit."
 )
 DRIEHOEK = (
     "In het driehoeksoverleg worden afspraken gemaakt over de inzet van de politie op de lokale "

@@ -19,15 +19,8 @@ from assistant.llm import (
 from assistant.prompts import ABSTAIN_TEXT
 from assistant.types import Passage
 from tests.fake_openai_server import FakeOpenAIServer
+from tests.snippets import ZVH
 
-ZVH = (
-    "Zorg- en Veiligheidshuizen zijn het escalatiepunt als in reguliere werkprocessen geen "
-    "oplossing gevonden kan worden. In het Zorg- en Veiligheidshuis participeren verschillende "
-    "partners uit de zorg- en veiligheidsketen, zoals het OM, de Raad van de "
-    "Kinderbescherming, zorginstellingen (vaak GGZ en verslavingszorg, maar ook LVB is van "
-    "belang), en gemeenten. Het doel van de samenwerking is het terugdringen van overlast, "
-    "huiselijk geweld en criminaliteit."
-)
 DRIEHOEK = (
     "In het driehoeksoverleg worden afspraken gemaakt over de inzet van de politie op de lokale "
     "prioriteiten en de criminaliteitsbeheersing. De driehoek bestaat uit de burgemeester, de "
