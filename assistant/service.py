@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.extractive import answer_extractively
 from assistant.followup import make_standalone
 from assistant.retrieval import retrieve
@@ -160,7 +162,7 @@ class Assistant:
         passages: list[Passage],
         on_token: Callable[[str], None] | None,
         mode: str | None,
-        query_vector: object = None,
+        query_vector: np.ndarray | None = None,
     ) -> Answer:
         from assistant.llm import LLMConfig, LLMUnavailable, fallback_notice
 
@@ -172,17 +174,24 @@ class Assistant:
 
                 return LLMAnswerer(config).answer(standalone, passages, on_token=on_token)
             except LLMUnavailable as exc:
-                answer = answer_extractively(
-                    standalone, passages, self.index.embeddings, query_vector=query_vector
-                )
+                answer = self._extractive(standalone, passages, query_vector)
                 answer.notices.insert(0, fallback_notice(str(exc)))
                 self._stream(answer, on_token)
                 return answer
-        answer = answer_extractively(
-            standalone, passages, self.index.embeddings, query_vector=query_vector
-        )
+        answer = self._extractive(standalone, passages, query_vector)
         self._stream(answer, on_token)
         return answer
+
+    def _extractive(
+        self, question: str, passages: list[Passage], query_vector: np.ndarray | None
+    ) -> Answer:
+        return answer_extractively(
+            question,
+            passages,
+            self.index.embeddings,
+            query_vector=query_vector,
+            term_weight=self.index.bm25.idf,
+        )
 
     @staticmethod
     def _stream(answer: Answer, on_token: Callable[[str], None] | None) -> None:

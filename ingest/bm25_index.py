@@ -56,6 +56,20 @@ class BM25Index:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term among the live chunks (BM25's own
+        form, log((N - df + 0.5) / (df + 0.5) + 1)); a term no chunk holds gets the maximum.
+        The answerer uses it to weigh which question words a passage must cover."""
+        scores = self._retriever.scores
+        n = float(scores.get("num_docs") or len(self.ids) or 1)
+        token = self._retriever.vocab_dict.get(term)
+        if token is None:
+            df = 0.0
+        else:
+            indptr = scores["indptr"]
+            df = float(indptr[token + 1] - indptr[token])
+        return float(np.log((n - df + 0.5) / (df + 0.5) + 1.0))
+
     def save(self, folder: Path) -> None:
         """Written aside then renamed into place, so readers never see half an index."""
         folder.parent.mkdir(parents=True, exist_ok=True)

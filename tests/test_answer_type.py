@@ -1,0 +1,94 @@
+"""The abstention checks beyond similarity: a number question needs a number in the answer, and
+specific question words that no passage holds lower the relevance signal."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_type import asks_for_number, gives_number
+from assistant.extractive import answer_extractively, relevance_signal
+from ingest.embeddings import get_embeddings
+from ingest.lexical import content_terms
+from tests.test_extractive import ALL, DRIEHOEK, ranked
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return get_embeddings("e5-small-q4")
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("Hoeveel gemeenten deden mee aan de City Deal?", True),
+        ("Hoe hoog is de boete voor een gemeente?", True),
+        ("Wat kost een zaak bij de Wijkrechtbank?", True),
+        ("En hoe lang duurt zo'n traject?", True),
+        ("Welk percentage van de meldingen gaat over jongeren?", True),
+        ("Wat is een Zorg- en Veiligheidshuis?", False),
+        ("Hoe pakt Tilburg ondermijning aan?", False),
+        ("Wie zit er in de driehoek?", False),
+    ],
+)
+def test_number_questions_are_recognised(question: str, number: bool) -> None:
+    assert asks_for_number(question) is number
+
+
+def test_a_number_must_be_new_to_count() -> None:
+    q = "Hoeveel gemeenten deden mee in 2019?"
+    assert gives_number("Er deden zes gemeenten mee.", q)
+    assert gives_number("In 2019 deden 32 huizen mee.", q)
+    assert not gives_number("In 2019 deden veel gemeenten mee.", q)
+    assert not gives_number("Veel gemeenten deden mee.", q)
+
+
+def test_number_question_without_a_number_in_the_passages_abstains(embedder) -> None:
+    # The driehoek passage says who chairs the meeting but names no amount or count.
+    driehoek = [p for p in ALL if p.text == DRIEHOEK]
+    question = "Hoeveel vergoeding krijgt de voorzitter van het driehoeksoverleg?"
+    answer = answer_extractively(question, ranked(question, embedder, driehoek), embedder)
+    assert answer.abstained
+    # The same passage does answer a question that needs no number.
+    question = "Wie is meestal de voorzitter van het driehoeksoverleg?"
+    answer = answer_extractively(question, ranked(question, embedder, driehoek), embedder)
+    assert not answer.abstained
+    assert "voorzitter" in answer.citations[0].quote
+
+
+def test_number_question_with_a_number_is_answered(embedder) -> None:
+    question = "Hoeveel jaar geleden startte het project Knock and talk?"
+    answer = answer_extractively(question, ranked(question, embedder), embedder)
+    assert not answer.abstained
+    assert "april 2020" in answer.text
+
+
+def test_question_words_no_passage_holds_lower_the_signal(embedder) -> None:
+    question = "Wie is de voorzitter van het driehoeksoverleg en welke boete legt die op?"
+    passages = ranked(question, embedder)
+    rare = set(content_terms("boete voorzitter driehoeksoverleg"))
+
+    def idf(term: str) -> float:  # rare words weigh more, as the index's idf makes them
+        return 5.0 if term in rare else 1.0
+
+    plain = relevance_signal(question, passages, embedder)
+    weighted = relevance_signal(question, passages, embedder, term_weight=idf)
+    assert weighted < plain  # "boete" is in no passage
+    covered = "Wie is de voorzitter van het driehoeksoverleg?"
+    passages = ranked(covered, embedder)
+    assert relevance_signal(covered, passages, embedder, term_weight=idf) == pytest.approx(
+        relevance_signal(covered, passages, embedder)
+    )
+
+
+def test_real_index_idf_weighs_rare_words_higher(assistant) -> None:
+    idf = assistant.index.bm25.idf
+    common, rare = content_terms("gemeenten shishalounges")
+    assert idf(rare) > idf(common) > 0
+    assert idf("woordbestaatnietincorpus") >= idf(rare)
+
+
+def test_absent_topic_abstains_and_present_topic_answers_on_the_real_index(assistant) -> None:
+    absent = assistant.ask("Hoe hoog is de boete voor een gemeente die niet terugmeldt aan de BRP?")
+    assert absent.abstained
+    present = assistant.ask("Wat is de Terugmeldvoorziening en waarvoor dient die?")
+    assert not present.abstained
