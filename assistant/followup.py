@@ -32,7 +32,7 @@ GENERIC_VERBS = frozenset(
     vertellen vertel weten weet vinden vind vindt gebeurt gebeuren regelt regelen geregeld
     kun kunt kunnen kan moet moeten mag mogen zou zouden wil willen zeggen zegt noemen
     noem geef uitleggen leg uit verder precies eigenlijk concreet meer nog ook even
-    belangrijk nodig gebruikt gebruiken mee toe af er bereikt""".split()
+    belangrijk nodig gebruikt gebruiken mee toe af er bereikt samen""".split()
 )
 # Small words allowed inside a topic phrase ("rol van de burgemeester", "knock and talk").
 JOINERS = frozenset({"van", "de", "het", "der", "den", "en", "and", "voor", "in", "op", "bij", "&"})
@@ -85,10 +85,16 @@ def _tokens(text: str) -> list[_Tok]:
     return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+# Past participles ("gestart", "gemaakt", "gericht") are verbs, not topics. Only the -t form:
+# ge-...-d catches nouns this corpus is full of ("gebied", "geweld").
+_PARTICIPLE = re.compile(r"^ge[a-z]{3,}t$")
+
+
 def _is_content(tok: _Tok) -> bool:
     w = tok.low
     return (
         len(w) > 1
+        and not (tok.text[:1].islower() and _PARTICIPLE.match(w))
         and w not in STOPWORDS
         and w not in QUESTION_WORDS
         and w not in GENERIC_VERBS
@@ -133,8 +139,9 @@ def _topic_start(toks: list[_Tok]) -> int:
     return i
 
 
-def _runs(toks: list[_Tok], start: int) -> list[tuple[int, int]]:
-    """(first, last) token indices of content-word runs bridged by up to two JOINERS."""
+def _runs(toks: list[_Tok], start: int, text: str) -> list[tuple[int, int]]:
+    """(first, last) token indices of content-word runs bridged by up to two JOINERS.
+    Punctuation ends a run: "gestart (Knock and talk)" is two phrases, not one."""
     runs: list[tuple[int, int]] = []
     i = start
     while i < len(toks):
@@ -147,7 +154,10 @@ def _runs(toks: list[_Tok], start: int) -> list[tuple[int, int]]:
             while k < len(toks) and toks[k].low in JOINERS and k - j <= 2:
                 k += 1
             bridge = {t.low for t in toks[j + 1 : k]}
-            if k < len(toks) and _is_content(toks[k]) and not (bridge and bridge <= DETERMINERS):
+            plain = k < len(toks) and all(
+                text[toks[m].end : toks[m + 1].start].strip() == "" for m in range(j, k)
+            )
+            if plain and _is_content(toks[k]) and not (bridge and bridge <= DETERMINERS):
                 j = k
             else:
                 break
@@ -176,9 +186,11 @@ def _phrases(question: str) -> list[str]:
     """Runs of content words, bridged by JOINERS, with a directly preceding article."""
     toks = _tokens(question)
     start = _topic_start(toks)
-    runs = _runs(toks, start)
+    runs = _runs(toks, start, question)
     if all(i == j and not _named(toks, i) for i, j in runs):
-        runs = _runs(toks, 0)  # "Welke ondernemingen worden bezocht?" is about ondernemingen
+        runs = _runs(
+            toks, 0, question
+        )  # "Welke ondernemingen worden bezocht?" is about ondernemingen
     out = []
     for i, j in runs:
         i = _drop_relational_head(toks, i, j)
@@ -199,6 +211,11 @@ def _stems(text: str) -> set[str]:
     return {stem(t.low) for t in _tokens(text) if _is_content(t)}
 
 
+def _is_noun_phrase(phrase: str) -> bool:
+    words = phrase.split()
+    return len(words) > 1 or phrase[:1].isupper()
+
+
 def topic_of(previous: str, question: str) -> str:
     """What the previous standalone question was about, minus what the new one already says."""
     return " en ".join(_topic_phrases(previous, question))
@@ -214,6 +231,10 @@ def _topic_phrases(previous: str, question: str) -> list[str]:
         stems = _stems(phrase)
         if stems and len(stems & new_stems) * 2 < len(stems):
             kept.append(phrase)
+    # A noun phrase ("het Zorg- en Veiligheidshuis", "Knock and talk") beats a stray word
+    # ("gestart", "samen") that a verb-like word left behind.
+    if any(_is_noun_phrase(p) for p in kept):
+        kept = [p for p in kept if _is_noun_phrase(p)]
     if len(kept) > 2:  # keep the most specific ones, in their original order
         longest = sorted(kept, key=len, reverse=True)[:2]
         kept = [p for p in kept if p in longest]
@@ -254,6 +275,9 @@ def _replace_pronominal(question: str, topic: str) -> str | None:
         prep = PREPOSITION_OF[split.group(2).lower()]
         middle = split.group(1)
         return question[: split.start()] + f"{middle}{prep} {topic}" + question[split.end() :]
+    bare = re.search(r"\b(?:daar|hier)\b", question, re.IGNORECASE)
+    if bare:  # "Wie werken daar samen?" -> "Wie werken in <topic> samen?"
+        return question[: bare.start()] + f"in {topic}" + question[bare.end() :]
     return None
 
 
@@ -264,7 +288,9 @@ def _replace_pronoun(question: str, topic: str) -> str | None:
         if tok.low not in {"dat", "dit", "het"} or i == 0:
             continue
         nxt = toks[i + 1].low if i + 1 < len(toks) else None
-        if nxt is None or nxt in _OBJECT_FOLLOWERS:
+        # "Wanneer is dat gestart?": right after question word + verb, "dat" is the subject.
+        subject = i == 2 and tok.low != "het" and toks[0].low in QUESTION_WORDS
+        if nxt is None or nxt in _OBJECT_FOLLOWERS or subject:
             return question[: tok.start] + topic + question[tok.end :]
     return None
 
