@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.extractive import answer_extractively
+from assistant.extractive import answer_extractively, sentence_key
 from assistant.followup import make_standalone
 from assistant.retrieval import retrieve
 from assistant.types import Answer, Passage
 from ingest.index import IndexReader, IndexStatus
+from ingest.sentences import split_sentences
 from ingest.settings import Settings
 
 MAX_QUESTION_CHARS = 2000
@@ -85,6 +86,16 @@ class Conversation:
     def history(self, last: int = 3) -> list[tuple[str, str]]:
         return [(a.standalone_question or q, a.text) for q, a in self.turns[-last:]]
 
+    def given_sentences(self, last: int = 3) -> set[str]:
+        """Sentences the recent answers quoted (as sentence_key), so a follow-up can avoid
+        repeating them."""
+        given: set[str] = set()
+        for _, answer in self.turns[-last:]:
+            for citation in answer.citations:
+                for part in citation.quote.split(" … "):
+                    given.update(sentence_key(s) for s in split_sentences(part))
+        return given
+
     def add(self, question: str, answer: Answer) -> None:
         self.turns.append((question, answer))
 
@@ -143,7 +154,10 @@ class Assistant:
         t1 = time.perf_counter()
         found = retrieve(self.index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
         t2 = time.perf_counter()
-        answer = self._answer(text, standalone, found.passages, on_token, mode, found.query_vector)
+        given = conversation.given_sentences() if conversation else set()
+        answer = self._answer(
+            text, standalone, found.passages, on_token, mode, found.query_vector, given
+        )
         exact_sections(answer, found.passages)
         t3 = time.perf_counter()
         answer.question = text
@@ -163,6 +177,7 @@ class Assistant:
         on_token: Callable[[str], None] | None,
         mode: str | None,
         query_vector: np.ndarray | None = None,
+        given: set[str] | None = None,
     ) -> Answer:
         from assistant.llm import LLMConfig, LLMUnavailable, fallback_notice
 
@@ -174,16 +189,20 @@ class Assistant:
 
                 return LLMAnswerer(config).answer(standalone, passages, on_token=on_token)
             except LLMUnavailable as exc:
-                answer = self._extractive(standalone, passages, query_vector)
+                answer = self._extractive(standalone, passages, query_vector, given or set())
                 answer.notices.insert(0, fallback_notice(str(exc)))
                 self._stream(answer, on_token)
                 return answer
-        answer = self._extractive(standalone, passages, query_vector)
+        answer = self._extractive(standalone, passages, query_vector, given or set())
         self._stream(answer, on_token)
         return answer
 
     def _extractive(
-        self, question: str, passages: list[Passage], query_vector: np.ndarray | None
+        self,
+        question: str,
+        passages: list[Passage],
+        query_vector: np.ndarray | None,
+        given: set[str],
     ) -> Answer:
         return answer_extractively(
             question,
@@ -191,6 +210,7 @@ class Assistant:
             self.index.embeddings,
             query_vector=query_vector,
             term_weight=self.index.bm25.idf,
+            given=given,
         )
 
     @staticmethod

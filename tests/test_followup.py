@@ -119,3 +119,49 @@ def test_pronoun_without_replaceable_slot_gets_topic_appended() -> None:
     assert out[1].startswith("Wat doet Nijmegen")
     assert "City Deal" in out[1]
     assert out[1].endswith("?")
+
+
+def test_bare_daar_becomes_the_place_of_the_topic() -> None:
+    out = run(
+        [
+            "Wat is het Zorg- en Veiligheidshuis?",
+            "En wie werken daar samen?",
+            "Wat is het doel daarvan?",
+        ]
+    )
+    assert out[1] == "Wie werken in het Zorg- en Veiligheidshuis samen?"
+    # "samen" from the previous turn is not a topic; the noun phrase carries on.
+    assert out[2] == "Wat is het doel van het Zorg- en Veiligheidshuis?"
+
+
+def test_subject_pronoun_is_replaced_and_participles_are_no_topic() -> None:
+    out = run(
+        [
+            "Wat is Knock and talk?",
+            "Wanneer is dat gestart?",
+            "En welke ondernemingen worden bezocht?",
+        ]
+    )
+    assert out[1] == "Wanneer is Knock and talk gestart?"
+    assert "Knock and talk" in out[2]
+    assert "gestart" not in out[2] and out[2].count("(") <= 1
+
+
+def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> None:
+    from assistant.service import Conversation
+    from ingest.sentences import split_sentences
+
+    conversation = Conversation()
+    first = assistant.ask("Wat is het Zorg- en Veiligheidshuis?", conversation=conversation)
+    second = assistant.ask("En wie werken daar samen?", conversation=conversation)
+    assert not first.abstained and not second.abstained
+    assert second.text != first.text
+    assert "partners" in second.text
+
+    # Only the best sentence may be said again; nothing else of the first answer is padding.
+    def sentences(answer) -> list[str]:
+        return [s for c in answer.citations for s in split_sentences(c.quote.replace(" … ", " "))]
+
+    said = set(sentences(first))
+    assert len(said) >= 2  # the first answer quoted several sentences of the passage
+    assert len([s for s in sentences(second) if s in said]) <= 1
