@@ -50,7 +50,7 @@ from ingest.structure import parse_document
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure or chunking changes, so every document is re-chunked.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 LEXICAL_VERSION = "1"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 

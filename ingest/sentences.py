@@ -61,6 +61,10 @@ def _boundaries(text: str) -> list[int]:
     for m in _CANDIDATE_RE.finditer(text):
         if _is_boundary(text, m.start(), m.end()):
             ends.add(m.end())
+    # A web address often ends a sentence without a full stop ("Zie ook www.riec.nl Daarnaast
+    # ..."): before a capitalised word that is a sentence end too.
+    for m in _URL_END_RE.finditer(text):
+        ends.add(m.end())
     # A line break ends a sentence before a list marker, and after a line without final
     # punctuation (list item, heading) when the next line starts with a capital.
     for m in re.finditer(r"\n", text):
@@ -74,6 +78,7 @@ def _boundaries(text: str) -> list[int]:
     return sorted(ends)
 
 
+_URL_END_RE = re.compile(r"(?i:https?://|www\.)[^\s()]*[\w/](?=\s+[A-Z][a-zà-ÿ]+\s+[a-zà-ÿ])")
 _LIST_MARKER_RE = re.compile(r"(?:[-•*»–]|\d{1,2}[.)])\s")
 _CAPITAL_START_RE = re.compile(r"[\"'(\[]*[A-Z0-9À-Ý]")
 

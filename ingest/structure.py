@@ -39,6 +39,7 @@ _CHAPTER_HEADING_RE = re.compile(r"^(\d{1,2}):?\s+(\S.*)$")
 _DOTTED_HEADING_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
 _NUMBER_MARKER_RE = re.compile(r"^(?:\d{1,2}[.):]|\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2})\s+\S")
 _SENTENCE_END = ".!?;:"
+_PAREN_TAIL_RE = re.compile(r"^\([^()]{1,24}\)\s*$")
 _FUNCTION_WORDS = {
     "de", "het", "een", "van", "in", "op", "met", "voor", "en", "of", "te", "aan", "door",
     "bij", "naar", "om", "als", "dat", "die", "tot", "over", "uit", "zijn", "is", "wordt",
@@ -388,6 +389,8 @@ def _starts_new_unit(cur: _Unit, ln: _Line, width: float, blank_separates: bool 
         return True
     if _ends_hyphen(prev):
         return False
+    if _PAREN_TAIL_RE.match(ln.text) and prev[-1] not in _SENTENCE_END:
+        return False  # "... Interventie Team" / "(BUIT)": the acronym ends the line before
     # a full line without final punctuation wraps on, even across a blank line ("... voor het
     # Team" / "Veiligheid?"), unless it is a heading of its own
     wrapped = (

@@ -103,3 +103,13 @@ def test_empty_and_fast() -> None:
     t0 = time.perf_counter()
     assert len(split_sentences(text)) == 4000
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_web_address_without_full_stop_ends_a_sentence() -> None:
+    text = "Zie ook www.riec.nl Daarnaast is er een stuurgroep onder leiding van de burgemeester."
+    assert split_sentences(text) == [
+        "Zie ook www.riec.nl",
+        "Daarnaast is er een stuurgroep onder leiding van de burgemeester.",
+    ]
+    # inside a sentence, or before a lowercase word, an address ends nothing
+    assert len(split_sentences("Kijk op https://www.vng.nl/zorg en lees verder.")) == 1

@@ -670,3 +670,19 @@ def test_unnumbered_chapter_listed_in_contents_is_a_chapter() -> None:
         "Project: Veilig buitengebied, gemeente Bronckhorst > Ontstaan: onbekend buitengebied"
     ) in sections
     assert "2. Back on Track, gemeente Zaanstad > Toekomst" in sections
+
+
+def test_acronym_on_its_own_line_completes_the_heading(
+    parsed: dict[str, tuple[str, list[Block]]],
+) -> None:
+    """ "Samenwerking met het Bestuurlijk Utrechts Interventie Team" / "(BUIT)" is one heading;
+    the acronym must not open the paragraph below it."""
+    blocks = parsed["inspiratieboek-ondermijning-in-de-wijk.txt"][1]
+    assert "Samenwerking met het Bestuurlijk Utrechts Interventie Team (BUIT)" in _headings(blocks)
+    assert not any(b.text.startswith("(BUIT)") for b in blocks)
+
+
+def test_parenthesis_after_a_sentence_stays_a_paragraph_start() -> None:
+    text = "Dit is een volledige zin die eindigt.\n(Zie bijlage)\nDaarna volgt de tekst.\n"
+    blocks = _parse(text, "pdf")
+    assert not any(b.kind == "heading" and "(Zie bijlage)" in b.text for b in blocks)
