@@ -39,3 +39,29 @@ def gives_number(sentence: str, question: str) -> bool:
     """A number in the sentence that the question does not already contain."""
     asked = {m.lower() for m in _NUMBER.findall(question)}
     return any(m.lower() not in asked for m in _NUMBER.findall(sentence))
+
+
+_DEFINITION_QUESTION = re.compile(
+    _PREFIX + r"wat\s+(?:is|zijn|betekent|houdt|doet|doen)\s+(?:een\s+|het\s+|de\s+)?(?P<x>.+?)"
+    r"(?:\s+in)?\s*\??$"
+    r"|" + _PREFIX + r"wat\s+(?:wordt|worden)\s+(?:er\s+)?(?:bedoeld|verstaan)\s+(?:met|onder)\s+"
+    r"(?:een\s+|het\s+|de\s+)?(?P<y>.+?)\s*\??$"
+    r"|^\s*(?P<z>[^?]+?)\s*[,:–-]?\s*wat\s+is\s+dat\s*\??$",
+    re.IGNORECASE,
+)
+DEFINITION_MAX_WORDS = 5
+
+
+def definition_subject(question: str) -> str | None:
+    """X in "Wat is X?", "Wat doet een X?", "Wat wordt bedoeld met X?", "X, wat is dat?".
+
+    Only short subjects: "Wat is de rol van de burgemeester bij de aanpak van ondermijning?"
+    asks about a relation, not for what something is.
+    """
+    m = _DEFINITION_QUESTION.match(question)
+    if not m:
+        return None
+    subject = (m.group("x") or m.group("y") or m.group("z") or "").strip()
+    if not subject or len(subject.split()) > DEFINITION_MAX_WORDS:
+        return None
+    return subject

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer_type import definition_subject
 from assistant.types import Passage
 from ingest.index import IndexReader, StoredChunk
+from ingest.lexical import content_terms
 
 RRF_K = 60
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 1.0
 CANDIDATES = 40
+INTRO_BONUS = 1.0 / (RRF_K + 1)
 
 
 @dataclass
@@ -72,6 +75,50 @@ def fuse(
     return [(c, scores[c], dense_rank.get(c), bm25_rank.get(c)) for c in order]
 
 
+def _covers(subject: set[str], component: str) -> bool:
+    """All stems of the subject occur in a section title (plural stems tolerated)."""
+    terms = content_terms(component)
+    return all(
+        any(t == s or (len(s) >= 5 and t.startswith(s[:-1])) for t in terms) for s in subject
+    )
+
+
+def section_intros(index: IndexReader, chunk_ids: list[str], subject: str) -> set[str]:
+    """Chunks among chunk_ids that open a section whose title names the subject.
+
+    "Wat is de Aanpak Nypels?" is answered by the first passage of the chapter "2. Aanpak
+    Nypels, Wijkersloot, gemeente Nieuwegein", which introduces it; later passages of the chapter
+    mention the name as often (so BM25 likes them as much) but describe results or plans.
+    """
+    wanted = set(content_terms(subject))
+    if not wanted:
+        return set()
+    found = set()
+    for cid in chunk_ids:
+        chunk = index.chunks.get(cid)
+        if chunk is None:
+            continue
+        path = [part.strip() for part in str(chunk.meta.get("section", "")).split(" > ")]
+        depth = next((i for i, part in enumerate(path) if part and _covers(wanted, part)), None)
+        if depth is None:
+            continue
+        before = index.neighbour(chunk, -1)
+        before_path = str(before.meta.get("section", "")).split(" > ") if before else []
+        if [p.strip() for p in before_path[: depth + 1]] != path[: depth + 1]:
+            found.add(cid)
+    return found
+
+
+def boost_intros(
+    fused: list[tuple[str, float, int | None, int | None]], intros: set[str]
+) -> list[tuple[str, float, int | None, int | None]]:
+    """A section intro gets the RRF share of a first place in one more list."""
+    if not intros:
+        return fused
+    boosted = [(c, s + INTRO_BONUS if c in intros else s, d, b) for c, s, d, b in fused]
+    return sorted(boosted, key=lambda x: (-x[1], x[2] if x[2] is not None else 10**6))
+
+
 def retrieve(
     index: IndexReader,
     query: str,
@@ -82,7 +129,11 @@ def retrieve(
     vector = index.query_vector(query)
     dense = index.dense(vector, candidates, doc_ids)
     lexical = index.bm25.search(query, candidates, doc_ids)
-    fused = fuse(dense, lexical)[:k]
+    fused = fuse(dense, lexical)
+    subject = definition_subject(query)
+    if subject:
+        fused = boost_intros(fused, section_intros(index, [c for c, *_ in fused], subject))
+    fused = fused[:k]
     cosine = dict(dense)
     missing = [cid for cid, *_ in fused if cid not in cosine]
     cosine.update(index.similarity(vector, missing))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import asks_for_number, gives_number
+from assistant.answer_type import asks_for_number, definition_subject, gives_number
 from assistant.extractive import answer_extractively, relevance_signal
 from ingest.embeddings import get_embeddings
 from ingest.lexical import content_terms
@@ -92,3 +92,41 @@ def test_absent_topic_abstains_and_present_topic_answers_on_the_real_index(assis
     assert absent.abstained
     present = assistant.ask("Wat is de Terugmeldvoorziening en waarvoor dient die?")
     assert not present.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Wat is Knock and talk?", "Knock and talk"),
+        ("Wat is de Aanpak Nypels?", "Aanpak Nypels"),
+        ("Wat houdt de Aanpak Voorkoming Escalatie in?", "Aanpak Voorkoming Escalatie"),
+        ("Wat doet een RIEC?", "RIEC"),
+        ("Wat wordt bedoeld met regiekracht?", "regiekracht"),
+        ("jonge aanwas in de criminaliteit, wat is dat?", "jonge aanwas in de criminaliteit"),
+        ("Wat is de rol van de burgemeester bij de aanpak van ondermijning in de wijk?", None),
+        ("Hoe pakt Tilburg ondermijning aan?", None),
+    ],
+)
+def test_definition_subject(question: str, subject: str | None) -> None:
+    assert definition_subject(question) == subject
+
+
+def test_definition_question_gets_the_passage_that_opens_its_section(assistant) -> None:
+    """Later passages of the Knock and talk chapter name it as often as the first one does, but
+    only the first says what it is."""
+    top = assistant.search("Wat is Knock and talk?", k=3)
+    assert top[0].text.startswith("In Knock and talk bezoekt de gemeente")
+    answer = assistant.ask("Wat is de Aanpak Nypels?")
+    assert "In 2017 startte de gemeente Nieuwegein" in answer.citations[0].quote
+
+
+def test_section_intros_are_only_section_starts(assistant) -> None:
+    from assistant.retrieval import section_intros
+
+    index = assistant.index
+    knock = [c for c in index.chunks.values() if "Knock and talk" in c.meta.get("section", "")]
+    intros = section_intros(index, [c.id for c in knock], "Knock and talk")
+    assert len(intros) == 1
+    (only,) = intros
+    assert index.chunks[only].text.startswith("In Knock and talk bezoekt")
+    assert section_intros(index, [c.id for c in knock], "appeltaart") == set()
