@@ -19,8 +19,9 @@ MONTHS = (
 ).split()
 
 # Only what changes layout: emphasis, code, HTML, tables, links. Fewer escapes keep the text
-# readable when it is pasted raw into a memo.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+# readable when it is pasted raw into a memo. ">" only matters at the start of a line (a
+# quote), which _LINE_START handles, so section paths keep their plain " > ".
+_SPECIAL = re.compile(r"([\\`*_\[\]<|])")
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+=#>])(\s|$)")
 

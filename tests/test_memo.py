@@ -117,3 +117,12 @@ def test_escape_line_start_list_and_heading() -> None:
 def test_flagged_answer_carries_a_warning() -> None:
     memo = render_memo(answer("De burgemeester is voorzitter.", [], flagged=True))
     assert memo.startswith("*Let op:")
+
+
+def test_section_path_separators_are_not_escaped() -> None:
+    """Staff paste the memo text into Word: a backslash before every " > " would show."""
+    assert escape_markdown("5 Zorg en preventie > 5.2 Zorg- en Veiligheidshuis") == (
+        "5 Zorg en preventie > 5.2 Zorg- en Veiligheidshuis"
+    )
+    assert escape_markdown("> begint als citaat").startswith("\\>")
+    assert escape_markdown("a <b>vet</b>") == "a \\<b>vet\\</b>"
