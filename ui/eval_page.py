@@ -150,8 +150,20 @@ else:
     up = sum(1 for e in entries if e["rating"] == "up")
     noun = "beoordeling" if len(entries) == 1 else "beoordelingen"
     st.write(f"{len(entries)} {noun}: {up} × duim omhoog, {len(entries) - up} × duim omlaag")
-    recent = pd.DataFrame(entries[::-1])[["updated_at", "rating", "question", "comment", "mode"]]
-    st.dataframe(recent.head(50), hide_index=True, use_container_width=True)
+    columns = {
+        "updated_at": "Tijdstip (UTC)",
+        "rating": "Oordeel",
+        "question": "Vraag",
+        "comment": "Toelichting",
+        "mode": "Modus",
+    }
+    recent = pd.DataFrame(entries[::-1])[list(columns)]
+    recent["rating"] = recent["rating"].map({"up": "nuttig", "down": "niet nuttig"})
+    recent["mode"] = recent["mode"].map(
+        lambda m: {"extractive": "uit de documenten", "llm": "taalmodel"}.get(m, m)
+    )
+    recent["updated_at"] = recent["updated_at"].str.slice(0, 16).str.replace("T", " ")
+    st.dataframe(recent.head(50).rename(columns=columns), hide_index=True, use_container_width=True)
     c1, c2 = st.columns(2)
     c1.download_button(
         "Feedback (JSON Lines)",
