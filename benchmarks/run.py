@@ -442,6 +442,31 @@ def _profile_cold_ask(home: Path, corpus: Path, path: Path) -> None:
     text = io.StringIO()
     pstats.Stats(str(path), stream=text).sort_stats("cumulative").print_stats(40)
     path.with_suffix(".txt").write_text(text.getvalue(), encoding="utf-8")
+    # Imports are most of a cold start: the same command under -X importtime.
+    cmd = [sys.executable, "-X", "importtime", "-m", "ui.cli", "ask", COLD_QUESTION, "--json"]
+    child = run_child(cmd, child_env(home, corpus), 600)
+    path.with_name("cold-ask-importtime.txt").write_text(
+        importtime_report(child.stderr), encoding="utf-8"
+    )
+
+
+def importtime_report(stderr: str, top: int = 60) -> str:
+    """`-X importtime` output: the total, then the `top` modules by cumulative time (with
+    their nesting), then the raw lines, so a costly import can be traced to who pulls it in."""
+    rows = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        own, cumulative, name = line[len("import time:") :].split("|", 2)
+        if own.strip().isdigit():
+            rows.append((int(own), int(cumulative), name.rstrip()))
+    total_ms = sum(own for own, _, _ in rows) / 1000.0
+    lines = [f"imports: {len(rows)} modules, {total_ms:.0f} ms (sum of self times)", ""]
+    lines.append(f"top {top} by cumulative ms:")
+    for _, cumulative, name in sorted(rows, key=lambda r: -r[1])[:top]:
+        lines.append(f"{cumulative / 1000.0:9.1f}  {name}")
+    lines += ["", "raw (children before their parent):", stderr]
+    return "\n".join(lines)
 
 
 def _git_commit() -> str:
