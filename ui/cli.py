@@ -290,17 +290,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Errors whose message says what to do: printed as one line, no traceback.
+USER_ERRORS = {
+    "ingest.embeddings": ("EmbeddingConfigError",),
+    "ingest.errors": ("DocumentError", "ManifestError"),
+    "ingest.locking": ("IngestBusy",),
+    "ingest.store": ("IndexError_",),
+}
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """Looked up among the modules already imported: one that was never imported cannot
+    have raised, and importing it here would load Chroma and LangChain (a second or more)
+    for commands that need neither, such as `feedback export` and `ui`."""
+    kinds: list[type] = []
+    for module_name, names in USER_ERRORS.items():
+        module = sys.modules.get(module_name)
+        if module is not None:
+            kinds.extend(getattr(module, name) for name in names)
+    return isinstance(exc, tuple(kinds))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from ingest.embeddings import EmbeddingConfigError
-    from ingest.errors import DocumentError, ManifestError
-    from ingest.locking import IngestBusy
-    from ingest.store import IndexError_
-
     try:
         return int(args.func(args))
-    except (IndexError_, ManifestError, DocumentError, IngestBusy, EmbeddingConfigError) as exc:
-        return _fail(str(exc))
     except ValueError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -308,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `vraagbaak search … | head`: the reader left, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        if _is_user_error(exc):
+            return _fail(str(exc))
+        raise
 
 
 if __name__ == "__main__":
