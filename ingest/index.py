@@ -127,7 +127,8 @@ class IndexReader:
                 include=["distances"],
             )
         ids = got["ids"][0] if got["ids"] else []
-        distances = got["distances"][0] if got.get("distances") else [1.0] * len(ids)
+        found = got.get("distances")
+        distances = found[0] if found else [1.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
 
     def _dense_unfiltered(self, vector: np.ndarray, n: int) -> list[tuple[str, float]] | None:
