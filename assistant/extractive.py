@@ -289,12 +289,14 @@ def _score(
     for i, cos in zip(shortlist, vecs @ np.asarray(qv, dtype=np.float32), strict=True):
         cands[i].cosine = float(cos)
     for k, c in enumerate(cands):
-        lead = cands[c.lead] if c.lead is not None else None
-        if lead is not None and lead.cosine is not None:
-            c.cosine = lead.cosine - 0.001 * (k - c.lead)
+        if c.lead is not None:
+            lead_cosine = cands[c.lead].cosine
+            if lead_cosine is not None:
+                c.cosine = lead_cosine - 0.001 * (k - c.lead)
     scored = [c for c in cands if c.cosine is not None]
     for c in scored:
-        c.score = c.cosine + W_LEX * c.lex + W_RANK * _rank_prior(c.passage_index)
+        cosine = c.cosine if c.cosine is not None else 0.0  # always set here; for mypy
+        c.score = cosine + W_LEX * c.lex + W_RANK * _rank_prior(c.passage_index)
     return [c for c in scored if c.selectable]
 
 

@@ -201,11 +201,12 @@ class LLMAnswerer:
     @staticmethod
     def _make_chat(config: LLMConfig):  # noqa: ANN205 - ChatOpenAI import is lazy
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
         return ChatOpenAI(
             base_url=config.base_url,
             model=config.model or "default",
-            api_key=config.api_key,
+            api_key=SecretStr(config.api_key),
             timeout=config.timeout,
             max_retries=0,  # a dead server must fail fast; the service falls back
             temperature=config.temperature,

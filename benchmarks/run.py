@@ -457,9 +457,9 @@ def importtime_report(stderr: str, top: int = 60) -> str:
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line:
             continue
-        own, cumulative, name = line[len("import time:") :].split("|", 2)
-        if own.strip().isdigit():
-            rows.append((int(own), int(cumulative), name.rstrip()))
+        own_us, cumulative_us, name = line[len("import time:") :].split("|", 2)
+        if own_us.strip().isdigit():
+            rows.append((int(own_us), int(cumulative_us), name.rstrip()))
     total_ms = sum(own for own, _, _ in rows) / 1000.0
     lines = [f"imports: {len(rows)} modules, {total_ms:.0f} ms (sum of self times)", ""]
     lines.append(f"top {top} by cumulative ms:")

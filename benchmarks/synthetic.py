@@ -183,7 +183,7 @@ def real_chunk_vectors(settings: Any) -> tuple[list[str], np.ndarray]:
     reader = IndexReader(settings)
     ids = list(reader.chunks)
     got = reader._collection.get(ids=ids, include=["embeddings", "documents"])
-    return list(got["documents"]), np.asarray(got["embeddings"], dtype=np.float32)
+    return list(got["documents"] or []), np.asarray(got["embeddings"], dtype=np.float32)
 
 
 def ingest_derived(settings: Any, vectors_from: Any) -> dict[str, Any]:

@@ -26,7 +26,8 @@ def main() -> None:
     parser.add_argument("--qa", default=str(Path(__file__).with_name("qa.jsonl")))
     args = parser.parse_args()
     assistant = Assistant.open()
-    none, answerable = [], []
+    none: list[tuple[float, int]] = []
+    answerable: list[tuple[float, int]] = []
     for line, item in enumerate(load_qa(Path(args.qa)), start=1):
         found = retrieve(assistant.index, item.question, k=ANSWER_PASSAGES)
         signal = relevance_signal(

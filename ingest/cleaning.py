@@ -197,7 +197,8 @@ def is_lettered_heading(line: str) -> bool:
 
 def lettered_heading_letter(line: str) -> str | None:
     """The letter of a lettered heading ("B" for "B. BRONNEN ..."), else None."""
-    return _LETTERED_HEADING_RE.match(line).group(1) if is_lettered_heading(line) else None
+    m = _LETTERED_HEADING_RE.match(line) if is_lettered_heading(line) else None
+    return m.group(1) if m else None
 
 
 def running_title_prefixes(lines: Iterable[str]) -> set[str]:
@@ -212,7 +213,7 @@ def running_title_prefixes(lines: Iterable[str]) -> set[str]:
 
 def has_running_prefix(line: str, prefixes: set[str]) -> bool:
     m = re.match(r"^\s*([^/]{6,60}?)\s+/\s+\S", line)
-    return bool(m) and m.group(1).strip().lower() in prefixes
+    return m is not None and m.group(1).strip().lower() in prefixes
 
 
 # --- vocabulary ----------------------------------------------------------------------------------
@@ -274,7 +275,8 @@ def join_hyphenated(left: str, right: str, vocab: Vocabulary | None = None) -> s
         return f"{left} {right}"
     prev_word = m_prev.group(1)
     next_token = m_next.group(1)
-    next_word = re.match(r"[^\W\d_]*", next_token).group(0)
+    word = re.match(r"[^\W\d_]*", next_token)
+    next_word = word.group(0) if word else ""
     if next_token.lower().strip(",.;:") in _CONJUNCTIONS or not next_word:
         return f"{left} {right}"  # compound hyphen: "zorg- en veiligheidsdomein"
     if not next_word[0].islower():

@@ -155,8 +155,11 @@ class IndexReader:
             return {}
         with self._lock:
             got = self._collection.get(ids=ids, include=["embeddings"])
-        out = {}
-        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+        out: dict[str, float] = {}
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return out
+        for cid, emb in zip(got["ids"], embeddings, strict=True):
             out[cid] = float(np.dot(np.asarray(emb, dtype=np.float32), vector))
         return out
 

@@ -146,7 +146,7 @@ def write_live(store: Chroma, state: LiveState, model: str, dim: int) -> None:
     )
 
 
-def live_filter(state: LiveState, doc_ids: list[str] | None = None) -> dict[str, Any] | None:
+def live_filter(state: LiveState, doc_ids: list[str] | None = None) -> dict[str, Any]:
     """A Chroma `where` that admits only live versions (and, optionally, chosen documents)."""
     hashes = [d["hash"] for doc_id, d in state.docs.items() if doc_ids is None or doc_id in doc_ids]
     if not hashes:

@@ -324,14 +324,14 @@ def _is_link_annotation(s: str, full_text: str) -> bool:
     Dropped only when the same words (without "http://") stand elsewhere in the document.
     """
     m = re.match(r"(?:https?|file)://(?:www\.)?(\S.*)$", s)
-    return bool(m) and full_text.count(m.group(1)) >= 2
+    return m is not None and full_text.count(m.group(1)) >= 2
 
 
 def _is_page_footer(s: str, full_text: str) -> bool:
     """ "Vereniging van Nederlandse Gemeenten 15": a name the document uses elsewhere plus a page
     number, alone on a line."""
     m = re.fullmatch(r"([A-Z][^\d.:;?!]{10,60}?)\s+\d{1,3}", s)
-    return bool(m) and full_text.count(m.group(1)) >= 3
+    return m is not None and full_text.count(m.group(1)) >= 3
 
 
 def _blank_lines_separate(lines: list[_Line]) -> bool:
@@ -358,7 +358,7 @@ def _typical_width(lines: list[_Line]) -> float:
 
 def _starts_lower(s: str) -> bool:
     m = re.match(r"^[(\"'\[]*([^\W\d_])", s)
-    return bool(m) and m.group(1).islower()
+    return m is not None and m.group(1).islower()
 
 
 def _ends_hyphen(s: str) -> bool:
