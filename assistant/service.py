@@ -26,6 +26,8 @@ from ingest.settings import Settings
 
 MAX_QUESTION_CHARS = 2000
 ANSWER_PASSAGES = 6
+# How often a long-running assistant (the chat page) checks whether an ingest changed the index.
+RECHECK_SECONDS = 5.0
 
 
 class QuestionError(ValueError):
@@ -104,6 +106,29 @@ class Assistant:
     def __init__(self, index: IndexReader) -> None:
         self.index = index
         self._llm_lock = threading.Lock()
+        self._reopen_lock = threading.Lock()
+        self._checked_at = time.monotonic()
+
+    def current_index(self) -> IndexReader:
+        """The index as the last ingest left it.
+
+        The chat page keeps one assistant for as long as it runs, while a colleague may ingest
+        a new or changed document meanwhile. Without a reopen the page would keep quoting the
+        old text, and new chunks would be dropped as unknown. At most every RECHECK_SECONDS,
+        one metadata read tells whether the live state moved; if reopening fails (an ingest
+        half-way, a model mismatch), the old reader stays in use and the next check retries.
+        """
+        if time.monotonic() - self._checked_at < RECHECK_SECONDS:
+            return self.index
+        with self._reopen_lock:
+            if time.monotonic() - self._checked_at >= RECHECK_SECONDS:
+                try:
+                    if self.index.live_changed():
+                        self.index = IndexReader(self.index.settings)
+                except Exception:  # noqa: BLE001 - keep answering from the index we have
+                    pass
+                self._checked_at = time.monotonic()
+        return self.index
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Assistant:
@@ -114,7 +139,7 @@ class Assistant:
         return self.index.settings
 
     def status(self) -> IndexStatus:
-        return self.index.status()
+        return self.current_index().status()
 
     def eval_info(self) -> dict[str, object]:
         """Provenance for eval result files: which model and which corpus produced them."""
@@ -136,7 +161,7 @@ class Assistant:
 
     def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
         query = clean_question(question)
-        return retrieve(self.index, query, k=max(1, k), doc_ids=doc_ids).passages
+        return retrieve(self.current_index(), query, k=max(1, k), doc_ids=doc_ids).passages
 
     def ask(
         self,
@@ -152,7 +177,8 @@ class Assistant:
         text = clean_question(question)
         standalone = make_standalone(text, conversation.history()) if conversation else text
         t1 = time.perf_counter()
-        found = retrieve(self.index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
+        index = self.current_index()
+        found = retrieve(index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
         t2 = time.perf_counter()
         given = conversation.given_sentences() if conversation else set()
         answer = self._answer(

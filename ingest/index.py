@@ -62,6 +62,7 @@ class IndexReader:
         self.settings = settings
         self.embeddings = get_embeddings(settings.embedding)
         client = make_client(settings)
+        self._client = client
         self._store = open_vectorstore(
             client, settings, self.embeddings, settings.embedding, self.embeddings.dim, create=False
         )
@@ -92,6 +93,21 @@ class IndexReader:
             with contextlib.suppress(OSError):  # read-only data dir: keep it in memory
                 found.save(folder)
         return found
+
+    def live_changed(self) -> bool:
+        """Has an ingest (in any process) switched the live state since this reader opened?
+
+        One metadata read: the live state is a single write in the collection's metadata."""
+        with self._lock:
+            fresh = (
+                self._client.get_collection(
+                    self.settings.collection, embedding_function=None
+                ).metadata
+                or {}
+            )
+        current = self._collection.metadata or {}
+        keys = ("live_docs", "last_ingest")
+        return any(fresh.get(k) != current.get(k) for k in keys)
 
     def query_vector(self, text: str) -> np.ndarray:
         return self.embeddings.query_vector(text)

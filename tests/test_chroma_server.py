@@ -210,3 +210,20 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
         assert "Traceback" not in proc.stderr
         assert proc.stdout.strip() == ""
     assert not (tmp_path / "home" / "chroma").exists()
+
+
+def test_reader_reads_the_live_state_from_the_server(
+    ingested: dict[str, object], server_home: Path, chroma_server: str
+) -> None:
+    """The chat page's check for a newer ingest works over HTTP too."""
+    from ingest.index import IndexReader
+
+    settings = Settings(
+        home=server_home,
+        corpus_dir=ROOT / "corpus",
+        embedding="e5-small-q4",
+        chroma_url=chroma_server,
+    )
+    reader = IndexReader(settings)
+    assert len(reader.live.docs) == 5
+    assert reader.live_changed() is False
