@@ -50,14 +50,20 @@ def test_running_assistant_sees_a_later_ingest(
     assert "geldezel" in quoted and "drugskoerier" not in quoted
 
 
-def test_no_reopen_while_nothing_changed(
+@pytest.fixture
+def checking(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Assistant, Settings]:
+    """An assistant over the small corpus that checks the live state on every call."""
     settings = _settings(tmp_path / "home", small_corpus)
     run_ingest(settings)
-    assistant = Assistant.open(settings)
-    reader = assistant.index
     monkeypatch.setattr(service, "RECHECK_SECONDS", 0.0)
+    return Assistant.open(settings), settings
+
+
+def test_no_reopen_while_nothing_changed(checking: tuple[Assistant, Settings]) -> None:
+    assistant, settings = checking
+    reader = assistant.index
     assistant.search("Wat doet de burgemeester?")
     assert assistant.index is reader  # same live state: the reader is kept
     run_ingest(settings)  # unchanged corpus: nothing switches
@@ -66,13 +72,10 @@ def test_no_reopen_while_nothing_changed(
 
 
 def test_failed_reopen_keeps_the_old_reader(
-    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checking: tuple[Assistant, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = _settings(tmp_path / "home", small_corpus)
-    run_ingest(settings)
-    assistant = Assistant.open(settings)
+    assistant, _ = checking
     reader = assistant.index
-    monkeypatch.setattr(service, "RECHECK_SECONDS", 0.0)
 
     def broken() -> bool:
         raise RuntimeError("Chroma is weg")
