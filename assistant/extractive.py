@@ -29,8 +29,8 @@ import numpy as np
 
 from assistant.answer_type import asks_for_number, gives_number
 from assistant.prompts import ABSTAIN_TEXT
-from assistant.types import Answer, Citation, Passage
-from ingest.lexical import QUESTION_WORDS, content_terms, fold
+from assistant.types import QUOTE_GAP, Answer, Citation, Passage
+from ingest.lexical import QUESTION_WORDS, content_terms, fold, same_stem
 from ingest.sentences import sentence_spans
 
 W_LEX = 0.10
@@ -208,20 +208,11 @@ def _candidates(passages: Sequence[Passage]) -> list[_Sentence]:
 # Scoring
 
 
-def _same_stem(a: str, b: str) -> bool:
-    """Snowball leaves plural stems apart ("veiligheidshuis" / "veiligheidshuiz"); a long
-    shared prefix that differs only in the last letter is the same word."""
-    if a == b:
-        return True
-    short = min(len(a), len(b))
-    return short >= 5 and a[: short - 1] == b[: short - 1] and abs(len(a) - len(b)) <= 2
-
-
 def _coverage(question_terms: frozenset[str], terms: frozenset[str]) -> float:
     """Share of the question's content stems that occur in the sentence."""
     if not question_terms:
         return 0.0
-    hits = sum(1 for q in question_terms if q in terms or any(_same_stem(q, t) for t in terms))
+    hits = sum(1 for q in question_terms if q in terms or any(same_stem(q, t) for t in terms))
     return hits / len(question_terms)
 
 
@@ -338,7 +329,7 @@ def _uncovered_weight(
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    missing = [t for t in q_terms if t not in held and not any(_same_stem(t, h) for h in held)]
+    missing = [t for t in q_terms if t not in held and not any(same_stem(t, h) for h in held)]
     return sum(weights[t] for t in missing) / total
 
 
@@ -458,7 +449,7 @@ def _quote(passage: Passage, sentences: list[_Sentence]) -> str:
             parts.append(passage.text[run_start:run_end])
             run_start, run_end = s.start, s.end
     parts.append(passage.text[run_start:run_end])
-    return " … ".join(parts)
+    return QUOTE_GAP.join(parts)
 
 
 def _citation(n: int, passage: Passage, quote: str) -> Citation:

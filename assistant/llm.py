@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.prompts import ABSTAIN_TEXT, SYSTEM_PROMPT, user_message
-from assistant.types import Answer, Citation, Passage
+from assistant.types import QUOTE_GAP, Answer, Citation, Passage
 from ingest.lexical import content_terms
 from ingest.sentences import sentence_spans
 
@@ -140,7 +140,7 @@ def supporting_quote(passage_text: str, claims: Sequence[str]) -> str:
             runs[-1][1] = i  # neighbouring sentences quote as one stretch of text
         else:
             runs.append([i, i])
-    return " … ".join(passage_text[spans[a][0] : spans[b][1]] for a, b in runs)
+    return QUOTE_GAP.join(passage_text[spans[a][0] : spans[b][1]] for a, b in runs)
 
 
 def _citation(n: int, passage: Passage, quote: str) -> Citation:

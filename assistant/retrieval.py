@@ -16,7 +16,7 @@ import numpy as np
 from assistant.answer_type import definition_subject
 from assistant.types import Passage
 from ingest.index import IndexReader, StoredChunk
-from ingest.lexical import content_terms
+from ingest.lexical import content_terms, same_stem
 
 RRF_K = 60
 DENSE_WEIGHT = 1.0
@@ -78,9 +78,7 @@ def fuse(
 def _covers(subject: set[str], component: str) -> bool:
     """All stems of the subject occur in a section title (plural stems tolerated)."""
     terms = content_terms(component)
-    return all(
-        any(t == s or (len(s) >= 5 and t.startswith(s[:-1])) for t in terms) for s in subject
-    )
+    return all(any(same_stem(s, t) for t in terms) for s in subject)
 
 
 def section_intros(index: IndexReader, chunk_ids: list[str], subject: str) -> set[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from assistant.extractive import answer_extractively, sentence_key
 from assistant.followup import make_standalone
 from assistant.retrieval import retrieve
-from assistant.types import Answer, Passage
+from assistant.types import QUOTE_GAP, Answer, Passage
 from ingest.index import IndexReader, IndexStatus
 from ingest.sentences import split_sentences
 from ingest.settings import Settings
@@ -94,7 +94,7 @@ class Conversation:
         given: set[str] = set()
         for _, answer in self.turns[-last:]:
             for citation in answer.citations:
-                for part in citation.quote.split(" … "):
+                for part in citation.quote.split(QUOTE_GAP):
                     given.update(sentence_key(s) for s in split_sentences(part))
         return given
 

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 AnswerMode = Literal["extractive", "llm"]
+# Joins the non-adjacent stretches of passage text that one citation quotes.
+QUOTE_GAP = " … "
 
 
 @dataclass

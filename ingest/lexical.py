@@ -64,3 +64,12 @@ def content_terms(text: str, *, drop_question_words: bool = False) -> list[str]:
     """Stemmed content words: what BM25 indexes and what lexical overlap compares."""
     stop = STOPWORDS | QUESTION_WORDS if drop_question_words else STOPWORDS
     return [stem(w) for w in words(text) if w not in stop]
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Snowball leaves plural stems apart ("veiligheidshuis" / "veiligheidshuiz"); a long
+    shared prefix that differs only in the last letter is the same word."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    return short >= 5 and a[: short - 1] == b[: short - 1] and abs(len(a) - len(b)) <= 2

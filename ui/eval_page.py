@@ -29,6 +29,7 @@ from ui.eval_data import (
     run_label,
 )
 from ui.feedback import export_bytes, feedback_path, read_feedback
+from ui.page_logic import MODE_LABELS
 
 st.set_page_config(page_title="Evaluaties — Vraagbaak", layout="wide")
 
@@ -159,9 +160,7 @@ else:
     }
     recent = pd.DataFrame(entries[::-1])[list(columns)]
     recent["rating"] = recent["rating"].map({"up": "nuttig", "down": "niet nuttig"})
-    recent["mode"] = recent["mode"].map(
-        lambda m: {"extractive": "uit de documenten", "llm": "taalmodel"}.get(m, m)
-    )
+    recent["mode"] = recent["mode"].map(lambda m: MODE_LABELS.get(m, m))
     recent["updated_at"] = recent["updated_at"].str.slice(0, 16).str.replace("T", " ")
     st.dataframe(recent.head(50).rename(columns=columns), hide_index=True, use_container_width=True)
     c1, c2 = st.columns(2)
