@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from ingest.settings import Settings
+from tests.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,12 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 QUESTION = "Wat is het Zorg- en Veiligheidshuis?"
 FOLLOW_UP = "En wie werken daar samen?"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
@@ -136,7 +130,7 @@ def server(
 ) -> Iterator[tuple[str, Settings]]:
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip("needs Debian's chromium and chromium-driver (`make browser` installs them)")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ)
     for name in ("VRAAGBAAK_CHROMA_URL", "VRAAGBAAK_LLM_BASE_URL", "VRAAGBAAK_LLM_MODEL"):
         env.pop(name, None)
@@ -175,12 +169,7 @@ def server(
         _wait_healthy(url, proc, log)
         yield url, corpus_index
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
 
 
 @pytest.fixture(scope="module")

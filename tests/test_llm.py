@@ -3,7 +3,6 @@ streaming, citation checking, abstention, prompt-injection hygiene and failure h
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from assistant.llm import (
 from assistant.prompts import ABSTAIN_TEXT
 from assistant.types import Passage
 from tests.fake_openai_server import FakeOpenAIServer
+from tests.processes import free_port
 from tests.snippets import ZVH
 
 DRIEHOEK = (
@@ -180,9 +180,7 @@ def test_server_error_raises_unavailable(server: FakeOpenAIServer) -> None:
 
 
 def test_unreachable_port_raises_unavailable() -> None:
-    with socket.socket() as s:  # a port that was free a moment ago and has no listener
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # free a moment ago, nothing listens there
     config = LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="x", timeout=2)
     with pytest.raises(LLMUnavailable) as info:
         LLMAnswerer(config).answer("Wat is knock and talk?", PASSAGES)

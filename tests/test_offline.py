@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.netguard import is_local_host, read_log, sitecustomize_dir
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 180
@@ -251,12 +251,6 @@ def test_ask_is_offline(sandbox: Sandbox, small_home: Path) -> None:
     )
     run.assert_offline()
     assert '"citations"' in run.result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def fetch(url: str) -> tuple[int, str]:
