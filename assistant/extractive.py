@@ -30,8 +30,8 @@ import numpy as np
 from assistant.answer_type import asks_for_number, gives_number
 from assistant.prompts import ABSTAIN_TEXT
 from assistant.types import QUOTE_GAP, Answer, Citation, Passage
-from ingest.lexical import QUESTION_WORDS, content_terms, fold, same_stem
-from ingest.sentences import sentence_spans
+from foundation.lexical import QUESTION_WORDS, content_terms, fold, same_stem
+from foundation.sentences import sentence_spans
 
 W_LEX = 0.10
 # Trust the fused retrieval ranking: a sentence from the first passage gets +0.12, from the

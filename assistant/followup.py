@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.lexical import QUESTION_WORDS, STOPWORDS, fold, stem
+from foundation.lexical import QUESTION_WORDS, STOPWORDS, fold, stem
 
 CONNECTIVES = frozenset({"en", "maar", "ook", "of", "dus"})
 # Pronominal adverbs always point back to something said before.

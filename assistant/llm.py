@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from assistant.prompts import ABSTAIN_TEXT, SYSTEM_PROMPT, user_message
 from assistant.types import QUOTE_GAP, Answer, Citation, Passage
-from ingest.lexical import content_terms
-from ingest.sentences import sentence_spans
+from foundation.lexical import content_terms
+from foundation.sentences import sentence_spans
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_API_KEY = "not-needed"

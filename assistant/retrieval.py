@@ -15,8 +15,8 @@ import numpy as np
 
 from assistant.answer_type import definition_subject
 from assistant.types import Passage
+from foundation.lexical import content_terms, same_stem
 from ingest.index import IndexReader, StoredChunk
-from ingest.lexical import content_terms, same_stem
 
 RRF_K = 60
 DENSE_WEIGHT = 1.0

@@ -20,18 +20,15 @@ from assistant.extractive import answer_extractively, sentence_key
 from assistant.followup import make_standalone
 from assistant.retrieval import retrieve
 from assistant.types import QUOTE_GAP, Answer, Passage
+from foundation.errors import QuestionError
+from foundation.sentences import split_sentences
+from foundation.settings import Settings
 from ingest.index import IndexReader, IndexStatus
-from ingest.sentences import split_sentences
-from ingest.settings import Settings
 
 MAX_QUESTION_CHARS = 2000
 ANSWER_PASSAGES = 6
 # How often a long-running assistant (the chat page) checks whether an ingest changed the index.
 RECHECK_SECONDS = 5.0
-
-
-class QuestionError(ValueError):
-    """A question that cannot be searched; the message is Dutch, for the user."""
 
 
 # Terminal colour codes (ESC [ ... m) come along when a question is pasted from a terminal;

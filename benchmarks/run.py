@@ -223,9 +223,9 @@ def measure_latency(
 ) -> dict[str, Any]:
     """Warm search and ask latency in this process (Assistant opened once, one untimed
     warm-up each), plus the passage-embedding rate that scales the N× ingest estimate."""
-    import ingest  # noqa: F401  (offline defaults)
+    import foundation  # noqa: F401  (offline defaults)
     from assistant.service import Assistant
-    from ingest.settings import Settings
+    from foundation.settings import Settings
 
     t0 = time.perf_counter()
     assistant = Assistant.open(Settings.from_env(home=home, corpus_dir=corpus))

@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
-import ingest  # noqa: F401  (offline defaults before chromadb is imported)
+import foundation  # noqa: F401  (offline defaults before chromadb is imported)
+from foundation.sentences import split_sentences
 from ingest.loaders import load_pages
 from ingest.manifest import load_manifest
 from ingest.models import Block
-from ingest.sentences import split_sentences
 from ingest.structure import parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         ids = write_corpus(args.out, args.scale, args.seed)
         print(json.dumps({"documents": len(ids), "folder": str(args.out)}))
         return 0
-    from ingest.settings import Settings
+    from foundation.settings import Settings
 
     settings = Settings.from_env(home=args.home, corpus_dir=args.corpus)
     source = Settings.from_env(home=args.vectors_from, corpus_dir=CORPUS)

@@ -1,9 +1,7 @@
 """Ingestion: corpus files -> clean, structured chunks -> Chroma + BM25 index.
 
-Importing this package switches off every library's telemetry and hub access before any of
-those libraries is imported, so nothing can phone home or fetch a model at run time.
+Imports `foundation` first, which switches off every library's telemetry and hub access, so
+any `import ingest.…` does so before chromadb, huggingface or langchain is imported.
 """
 
-from ingest.offline import enforce_offline_defaults
-
-enforce_offline_defaults()
+import foundation  # noqa: F401

@@ -16,7 +16,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from ingest.lexical import content_terms
+from foundation.lexical import content_terms
 
 
 class BM25Index:

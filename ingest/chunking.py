@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import TextSplitter
 
+from foundation.sentences import sentence_spans
 from ingest.models import Block, Chunk
-from ingest.sentences import sentence_spans
 
 CHUNK_SIZE = 900
 CHUNK_OVERLAP = 100

@@ -6,7 +6,7 @@
 `embed_documents` and `embed_query` respectively.
 
 `sentence-transformers:<model dir or name>`: any sentence-transformers model already on disk
-(optional extra `st`); hub downloads stay off (see ingest.offline).
+(optional extra `st`); hub downloads stay off (see foundation.offline).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from foundation.errors import EmbeddingConfigError
+
 E5_NAME = "e5-small-q4"
 ST_PREFIX = "sentence-transformers:"
-
-
-class EmbeddingConfigError(ValueError):
-    """The configured embedding backend cannot be used."""
 
 
 class E5Embeddings(Embeddings):

@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from foundation.errors import IndexMissing
+from foundation.settings import Settings
 from ingest.bm25_index import BM25Index
 from ingest.embeddings import get_embeddings
 from ingest.pipeline import bm25_signature, build_bm25
-from ingest.settings import Settings
 from ingest.store import (
-    IndexMissing,
     LiveState,
     get_all,
     live_filter,

@@ -15,7 +15,7 @@ from pathlib import Path
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from ingest.errors import (
+from foundation.errors import (
     CorruptDocument,
     DocumentError,
     EmptyDocument,

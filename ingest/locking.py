@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-class IngestBusy(Exception):
-    pass
+from foundation.errors import IngestBusy
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingest.errors import ManifestError
+from foundation.errors import ManifestError
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import SourceDocument
 

@@ -25,18 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from foundation.errors import DocumentError, IndexModelMismatch
+from foundation.settings import Settings
 from ingest.bm25_index import BM25Index
 from ingest.chunking import chunk_document
 from ingest.embedding_cache import EmbeddingCache
 from ingest.embeddings import get_embeddings
-from ingest.errors import DocumentError
 from ingest.loaders import load_pages
 from ingest.locking import ingest_lock
 from ingest.manifest import load_manifest
 from ingest.models import Chunk, SourceDocument
-from ingest.settings import Settings
 from ingest.store import (
-    IndexModelMismatch,
     LiveState,
     get_all,
     has_collection,

@@ -21,27 +21,12 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from ingest.settings import Settings
+from foundation.errors import IndexMissing, IndexModelMismatch, IndexUnreachable
+from foundation.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-
-
-class IndexError_(Exception):
-    """Base for index problems a user can act on."""
-
-
-class IndexMissing(IndexError_):
-    pass
-
-
-class IndexModelMismatch(IndexError_):
-    pass
-
-
-class IndexUnreachable(IndexError_):
-    pass
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import ingest  # noqa: F401  (offline defaults)
-from ingest.settings import Settings
+import foundation  # noqa: F401  (offline defaults)
+from foundation.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -7,8 +7,8 @@ import pytest
 
 from assistant.answer_type import asks_for_number, definition_subject, gives_number
 from assistant.extractive import answer_extractively, relevance_signal
+from foundation.lexical import content_terms
 from ingest.embeddings import get_embeddings
-from ingest.lexical import content_terms
 from tests.test_extractive import ALL, DRIEHOEK, ranked
 
 

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest.settings import Settings
+from foundation.settings import Settings
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 TIMEOUT = 120
@@ -175,7 +175,7 @@ def test_model_mismatch_gives_dutch_message(
     """A second real model is not on this machine, so the store's own error is raised at
     open (the store raising it is tested in test_ingest_pipeline)."""
     from assistant.service import Assistant
-    from ingest.store import IndexModelMismatch
+    from foundation.errors import IndexModelMismatch
 
     def other_model(cls: type, settings: Settings | None = None) -> Assistant:
         raise IndexModelMismatch(
@@ -226,7 +226,7 @@ def test_failure_while_answering_is_a_dutch_message(
 ) -> None:
     """A Chroma server that dies mid-session: a message, and the page reopens next time."""
     from assistant.service import Assistant
-    from ingest.store import IndexUnreachable
+    from foundation.errors import IndexUnreachable
 
     def broken(self: Assistant, *args: object, **kwargs: object) -> None:
         raise IndexUnreachable("Chroma server at http://127.0.0.1:8000 does not answer")

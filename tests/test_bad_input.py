@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
+from foundation.settings import Settings
 from ingest.index import IndexReader
 from ingest.pipeline import run_ingest
-from ingest.settings import Settings
 from tests.pdf_factory import (
     make_encrypted_pdf,
     make_garbled_pdf,
@@ -220,7 +220,7 @@ NORMAL = "Wat is het Zorg- en Veiligheidshuis?"
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EMPTY_CASES))
 def test_empty_questions_are_refused_in_dutch(assistant, name: str) -> None:
-    from assistant.service import QuestionError
+    from foundation.errors import QuestionError
 
     for call in (assistant.ask, assistant.search):
         with pytest.raises(QuestionError, match="Stel een vraag"):
@@ -229,7 +229,7 @@ def test_empty_questions_are_refused_in_dutch(assistant, name: str) -> None:
 
 @pytest.mark.slow
 def test_a_50000_character_question_is_refused_at_once(assistant) -> None:
-    from assistant.service import QuestionError
+    from foundation.errors import QuestionError
 
     assert len(LONG) == 50_000
     for call in (assistant.ask, assistant.search):

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import run as bench
 from benchmarks.synthetic import DerivedEmbeddings, real_chunk_vectors, real_sections, write_corpus
-from ingest.settings import Settings
+from foundation.settings import Settings
 
 BUNDLED_FIGURES = [
     "documents",

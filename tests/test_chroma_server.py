@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import Settings
+from foundation.settings import Settings
 from tests.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import Settings
+from foundation.settings import Settings
 
 
 def run(args: list[str], home: Path, **kw) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.settings import Settings
+from foundation.settings import Settings
 
 # Never needed to answer or search from the command line.
 NOT_FOR_ASK = (

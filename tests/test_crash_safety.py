@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pytest
 
+from foundation.settings import Settings
 from ingest.index import IndexReader
 from ingest.pipeline import PAUSE_ENV, run_ingest
-from ingest.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

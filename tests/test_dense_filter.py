@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from foundation.settings import Settings
 from ingest import index as index_module
 from ingest import pipeline
 from ingest.index import IndexReader
 from ingest.pipeline import run_ingest
-from ingest.settings import Settings
 from ingest.store import live_filter
 
 QUESTIONS = [

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from ingest.embeddings import EmbeddingConfigError, get_embeddings
+from foundation.errors import EmbeddingConfigError
+from ingest.embeddings import get_embeddings
 
 
 def test_e5_uses_query_and_passage_prefixes() -> None:
@@ -55,10 +56,10 @@ def test_missing_sentence_transformers_model_is_a_clear_error(tmp_path: Path) ->
 
 
 def test_index_built_with_e5_refuses_another_model(tmp_path: Path, small_corpus: Path) -> None:
+    from foundation.errors import IndexModelMismatch
+    from foundation.settings import Settings
     from ingest.index import IndexReader
     from ingest.pipeline import run_ingest
-    from ingest.settings import Settings
-    from ingest.store import IndexModelMismatch
 
     home = tmp_path / "home"
     run_ingest(Settings(home=home, corpus_dir=small_corpus, embedding="e5-small-q4"))

@@ -149,7 +149,7 @@ def test_subject_pronoun_is_replaced_and_participles_are_no_topic() -> None:
 
 def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> None:
     from assistant.service import Conversation
-    from ingest.sentences import split_sentences
+    from foundation.sentences import split_sentences
 
     conversation = Conversation()
     first = assistant.ask("Wat is het Zorg- en Veiligheidshuis?", conversation=conversation)

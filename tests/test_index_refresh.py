@@ -9,8 +9,8 @@ import pytest
 
 import assistant.service as service
 from assistant.service import Assistant
+from foundation.settings import Settings
 from ingest.pipeline import run_ingest
-from ingest.settings import Settings
 
 NEW_DOC = (
     "# Kansspelen\n\nDe Kansspelautoriteit houdt toezicht op illegale gokactiviteiten in "

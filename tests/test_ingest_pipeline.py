@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from foundation.errors import IndexMissing, IndexModelMismatch, IngestBusy
+from foundation.settings import Settings
 from ingest.chunking import chunk_document, clean_text_of
 from ingest.index import IndexReader
-from ingest.locking import IngestBusy, ingest_lock
+from ingest.locking import ingest_lock
 from ingest.models import Block
 from ingest.pipeline import run_ingest
-from ingest.settings import Settings
-from ingest.store import IndexMissing, IndexModelMismatch
 
 
 def _settings(home: Path, corpus: Path) -> Settings:

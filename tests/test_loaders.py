@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import (
+from foundation.errors import (
     CorruptDocument,
     DocumentError,
     EmptyDocument,

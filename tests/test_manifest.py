@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ManifestError
+from foundation.errors import ManifestError
 from ingest.manifest import Manifest, load_manifest
 
 REPO = Path(__file__).resolve().parents[1]

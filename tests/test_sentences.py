@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ingest.sentences import sentence_spans, split_sentences
+from foundation.sentences import sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts only ui/ on the 
 
 import streamlit as st  # noqa: E402
 
-import ingest  # noqa: E402,F401  (offline defaults before any library is imported)
+import foundation  # noqa: E402,F401  (offline defaults before any library is imported)
 from ui.chat_page import render_chat  # noqa: E402
 from ui.style import apply_style  # noqa: E402
 

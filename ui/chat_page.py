@@ -19,7 +19,7 @@ from assistant.service import (
     QuestionError,
     clean_question,
 )
-from ingest.settings import Settings
+from foundation.settings import Settings
 from ui.answer_view import Turn, render_answer
 from ui.feedback import feedback_path
 from ui.page_logic import EXAMPLE_QUESTIONS, Problem, answer_html, conversation_markdown, explain

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ingest  # noqa: F401  (offline defaults before any library import)
-from ingest.settings import Settings
+import foundation  # noqa: F401  (offline defaults before any library import)
+from foundation.errors import QuestionError, QuestionsFileError, UserError
+from foundation.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -71,9 +72,9 @@ def _read_questions(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+                raise QuestionsFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
             if not isinstance(item, dict) or "question" not in item:
-                raise ValueError(f"{path}:{number}: needs a 'question' field")
+                raise QuestionsFileError(f"{path}:{number}: needs a 'question' field")
             item.setdefault("id", f"line{number}")
             yield item
 
@@ -95,13 +96,11 @@ def _check_question(args: argparse.Namespace) -> None:
     if args.questions:
         return
     if not args.question:
-        raise ValueError("give a QUESTION or --questions FILE.jsonl")
+        raise UserError("give a QUESTION or --questions FILE.jsonl")
     clean_question(" ".join(args.question))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.service import QuestionError
-
     try:
         _check_question(args)
     except QuestionError as exc:
@@ -132,7 +131,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.service import Conversation, QuestionError
+    from assistant.service import Conversation
 
     try:
         _check_question(args)
@@ -290,42 +289,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Errors whose message says what to do: printed as one line, no traceback.
-USER_ERRORS = {
-    "ingest.embeddings": ("EmbeddingConfigError",),
-    "ingest.errors": ("DocumentError", "ManifestError"),
-    "ingest.locking": ("IngestBusy",),
-    "ingest.store": ("IndexError_",),
-}
-
-
-def _is_user_error(exc: BaseException) -> bool:
-    """Looked up among the modules already imported: one that was never imported cannot
-    have raised, and importing it here would load Chroma and LangChain (a second or more)
-    for commands that need neither, such as `feedback export` and `ui`."""
-    kinds: list[type] = []
-    for module_name, names in USER_ERRORS.items():
-        module = sys.modules.get(module_name)
-        if module is not None:
-            kinds.extend(getattr(module, name) for name in names)
-    return isinstance(exc, tuple(kinds))
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A UserError (bad input or setup, see foundation.errors) is printed
+    as one line with exit code 2; anything else is a bug and keeps its traceback."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except ValueError as exc:
+    except UserError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `vraagbaak search … | head`: the reader left, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:
-        if _is_user_error(exc):
-            return _fail(str(exc))
-        raise
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ingest.settings import Settings
+from foundation.settings import Settings
 from ui.eval_data import (
     ANSWER_KEYS,
     HEADLINES,

@@ -12,11 +12,16 @@ import re
 from dataclasses import dataclass
 
 from assistant.memo import render_citation, render_memo
-from assistant.service import QuestionError
 from assistant.types import Answer, Citation
-from ingest.embeddings import EmbeddingConfigError
+from foundation.errors import (
+    EmbeddingConfigError,
+    IndexMissing,
+    IndexModelMismatch,
+    IndexUnreachable,
+    QuestionError,
+    SearchIndexError,
+)
 from ingest.index import IndexStatus
-from ingest.store import IndexError_, IndexMissing, IndexModelMismatch, IndexUnreachable
 
 EXAMPLE_QUESTIONS = (
     "Wat is het Zorg- en Veiligheidshuis?",
@@ -70,7 +75,7 @@ def explain(exc: BaseException) -> Problem:
             "of `sentence-transformers:<map of naam van het model>`.",
             str(exc),
         )
-    if isinstance(exc, IndexError_):
+    if isinstance(exc, SearchIndexError):
         return Problem("Er is een probleem met de index.", str(exc))
     return Problem(
         "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, "

@@ -69,7 +69,8 @@ def print_answer(answer: Answer, memo: bool = False) -> None:
 
 def chat_loop(assistant, doc_ids: list[str] | None, mode: str | None = None) -> int:
     """A conversation in the terminal: follow-ups use the earlier turns."""
-    from assistant.service import Conversation, QuestionError
+    from assistant.service import Conversation
+    from foundation.errors import QuestionError
 
     conversation = Conversation()
     print("Vraagbaak — stel uw vraag (leeg of Ctrl-D om te stoppen; 'nieuw' start opnieuw).")

@@ -1,0 +1,103 @@
+"""Errors a person can act on, as one family.
+
+Every front end translates a `UserError` into one line (the command line, in English) or a
+Dutch message (the chat page) instead of a traceback, so each message says what is wrong and
+what to do about it. Anything that is not a `UserError` is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """Input or setup a person must fix; str() is the whole message."""
+
+
+# ---------------------------------------------------------------------------- questions
+
+
+class QuestionError(UserError):
+    """A question that cannot be searched; the message is Dutch, for the user."""
+
+
+class QuestionsFileError(UserError):
+    """A batch file of questions (`--questions FILE.jsonl`) that cannot be read."""
+
+
+# ---------------------------------------------------------------------------- corpus
+
+
+class DocumentError(UserError):
+    """A document cannot be read; the message names the file and says what to do."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFileType(DocumentError):
+    """The file's type has no loader, so it would otherwise be silently ignored."""
+
+
+class CorruptDocument(DocumentError):
+    """The file is damaged, truncated or not what its suffix claims."""
+
+
+class EncryptedDocument(DocumentError):
+    """The PDF is protected and cannot be opened without a password or an extra package."""
+
+
+class NoTextLayer(DocumentError):
+    """The PDF holds only images (a scan), so there is nothing to search until it is OCR'd."""
+
+
+class EmptyDocument(DocumentError):
+    """The file holds no text at all; probably a failed export or download."""
+
+
+class NotUtf8Text(DocumentError):
+    """A text file is in another encoding; guessing would corrupt quotes in citations."""
+
+    def __init__(self, path: Path | str, reason: str, offset: int) -> None:
+        super().__init__(path, reason)
+        self.offset = offset
+
+
+class ManifestError(UserError):
+    """corpus/manifest.toml is missing or wrong in a way that makes ingesting unsafe."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else str(self.path)
+        super().__init__(f"{where}: {reason}")
+
+
+# ---------------------------------------------------------------------------- index
+
+
+class EmbeddingConfigError(UserError):
+    """The configured embedding backend cannot be used."""
+
+
+class IngestBusy(UserError):
+    """Another ingest holds the data dir's lock."""
+
+
+class SearchIndexError(UserError):
+    """The index cannot be used as it is; the subclasses say why."""
+
+
+class IndexMissing(SearchIndexError):
+    """Nothing ingested yet (or an empty index)."""
+
+
+class IndexModelMismatch(SearchIndexError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class IndexUnreachable(SearchIndexError):
+    """The Chroma server does not answer, or its URL is not a URL."""

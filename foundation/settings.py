@@ -1,0 +1,92 @@
+"""Settings from environment variables, read once per process (or once per page run) into one
+frozen object, each with a default that works on a fresh clone.
+
+Every variable the code reads is listed in the README's settings table; this module is the only
+place that reads them, so a new one cannot go undocumented without being added here first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_EMBEDDING = "e5-small-q4"
+DEFAULT_COLLECTION = "vraagbaak"
+DEFAULT_LLM_TIMEOUT = 60.0
+DEFAULT_LLM_API_KEY = "not-needed"
+# The eval page's default: the reports `make eval` writes inside the checkout.
+DEFAULT_REPORTS = Path(__file__).resolve().parent.parent / "evals" / "reports"
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible chat server; LLM mode is opt-in, so without a URL answers stay
+    extractive."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key: str = DEFAULT_LLM_API_KEY
+    timeout: float = DEFAULT_LLM_TIMEOUT
+    temperature: float = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> LLMSettings:
+        env = os.environ if environ is None else environ
+        raw_timeout = env.get("VRAAGBAAK_LLM_TIMEOUT", "").strip()
+        try:
+            timeout = float(raw_timeout) if raw_timeout else DEFAULT_LLM_TIMEOUT
+        except ValueError:
+            timeout = DEFAULT_LLM_TIMEOUT
+        return cls(
+            base_url=env.get("VRAAGBAAK_LLM_BASE_URL", "").strip(),
+            model=env.get("VRAAGBAAK_LLM_MODEL", "").strip(),
+            api_key=env.get("VRAAGBAAK_LLM_API_KEY", "").strip() or DEFAULT_LLM_API_KEY,
+            timeout=timeout if timeout > 0 else DEFAULT_LLM_TIMEOUT,
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the index lives, how it is built and how questions are answered.
+
+    home: data dir (Chroma store, BM25 index, embedding cache, feedback);
+    corpus_dir: folder with manifest.toml and the documents;
+    embedding: a registered embedder spec (`e5-small-q4`, `sentence-transformers:<model>`);
+    chroma_url: when set, a Chroma server (`chroma run`) instead of the embedded store;
+    llm: the chat server for LLM mode; reports_dir: where the eval page looks for results.
+    """
+
+    home: Path
+    corpus_dir: Path
+    embedding: str = DEFAULT_EMBEDDING
+    chroma_url: str | None = None
+    collection: str = DEFAULT_COLLECTION
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    reports_dir: Path = DEFAULT_REPORTS
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from the environment; keyword overrides that are not None win (the
+        command line's --corpus, a benchmark's data dir)."""
+        env = os.environ
+        values: dict[str, object] = {
+            "home": Path(env.get("VRAAGBAAK_HOME", ".vraagbaak")).expanduser(),
+            "corpus_dir": Path(env.get("VRAAGBAAK_CORPUS", "corpus")).expanduser(),
+            "embedding": env.get("VRAAGBAAK_EMBEDDING", DEFAULT_EMBEDDING).strip()
+            or DEFAULT_EMBEDDING,
+            "chroma_url": env.get("VRAAGBAAK_CHROMA_URL", "").strip() or None,
+            "collection": env.get("VRAAGBAAK_COLLECTION", DEFAULT_COLLECTION).strip()
+            or DEFAULT_COLLECTION,
+            "llm": LLMSettings.from_env(env),
+            "reports_dir": Path(env.get("VRAAGBAAK_REPORTS") or DEFAULT_REPORTS).expanduser(),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values["home"] = Path(str(values["home"]))
+        values["corpus_dir"] = Path(str(values["corpus_dir"]))
+        return cls(**values)  # type: ignore[arg-type]
