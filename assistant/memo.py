@@ -11,6 +11,7 @@ import re
 
 from assistant.prompts import ABSTAIN_TEXT
 from assistant.types import Answer, Citation
+from foundation.sections import page_label
 
 SOURCES_LABEL = "Bronnen"
 FLAGGED_LABEL = "Let op: dit antwoord verwijst naar geen bron; controleer het voor gebruik."
@@ -20,7 +21,7 @@ MONTHS = (
 
 # Only what changes layout: emphasis, code, HTML, tables, links. Fewer escapes keep the text
 # readable when it is pasted raw into a memo. ">" only matters at the start of a line (a
-# quote), which _LINE_START handles, so section paths keep their plain " > ".
+# quote), which _LINE_START handles, so section paths keep their plain separator.
 _SPECIAL = re.compile(r"([\\`*_\[\]<|])")
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+=#>])(\s|$)")
@@ -91,7 +92,7 @@ def _source_line(c: Citation) -> str:
     elif publisher or date:
         parts.append(publisher or escape_markdown(date))
     if c.page is not None:
-        parts.append(f"p. {c.page}")
+        parts.append(page_label(c.page))
     if c.section:
         parts.append(f"paragraaf “{escape_markdown(c.section)}”")
     return f"[{c.n}] " + ", ".join(parts)

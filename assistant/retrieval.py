@@ -16,6 +16,7 @@ import numpy as np
 from assistant.answer_type import definition_subject
 from assistant.types import Passage
 from foundation.lexical import content_terms, same_stem
+from foundation.sections import split_path
 from ingest.index import IndexReader, StoredChunk
 
 RRF_K = 60
@@ -96,12 +97,12 @@ def section_intros(index: IndexReader, chunk_ids: list[str], subject: str) -> se
         chunk = index.chunks.get(cid)
         if chunk is None:
             continue
-        path = [part.strip() for part in str(chunk.meta.get("section", "")).split(" > ")]
+        path = [part.strip() for part in split_path(str(chunk.meta.get("section", "")))]
         depth = next((i for i, part in enumerate(path) if part and _covers(wanted, part)), None)
         if depth is None:
             continue
         before = index.neighbour(chunk, -1)
-        before_path = str(before.meta.get("section", "")).split(" > ") if before else []
+        before_path = split_path(str(before.meta.get("section", ""))) if before else []
         if [p.strip() for p in before_path[: depth + 1]] != path[: depth + 1]:
             found.add(cid)
     return found

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 import foundation  # noqa: F401  (offline defaults before chromadb is imported)
+from foundation.sections import path_tail
 from foundation.sentences import split_sentences
 from ingest.loaders import load_pages
 from ingest.manifest import load_manifest
@@ -78,7 +79,7 @@ def _group_sections(doc_id: str, blocks: list[Block]) -> list[Section]:
         groups.setdefault(block.section, []).append(block.text)
     out = []
     for path, paragraphs in groups.items():
-        heading = path.split(" > ")[-1] if path else "Inleiding"
+        heading = path_tail(path, 1) if path else "Inleiding"
         out.append(Section(doc_id, heading, tuple(paragraphs)))
     return out
 

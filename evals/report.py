@@ -23,6 +23,7 @@ from evals.compare import (
     metrics_of,
     ordered_names,
 )
+from foundation.sections import location
 
 SUMMARY_METRICS = METRIC_ORDER  # one display order for every table
 RETRIEVAL_SERIES = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10")
@@ -222,12 +223,9 @@ def _group_table_html(groups: dict[str, dict[str, Any]], label: str) -> str:
 
 
 def _where(item: dict[str, Any]) -> str:
-    bits = [str(item.get("doc_id") or "?")]
-    if item.get("page") is not None:
-        bits.append(f"p. {item['page']}")
-    if item.get("section"):
-        bits.append(str(item["section"]))
-    return " · ".join(bits)
+    doc = str(item.get("doc_id") or "?")
+    where = location(item.get("page"), str(item.get("section") or ""), section_mark="", sep=" · ")
+    return f"{doc} · {where}" if where else doc
 
 
 def _failure_html(q: dict[str, Any], reasons: list[str]) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import TextSplitter
 
+from foundation.sections import join_path, split_path
 from foundation.sentences import sentence_spans
 from ingest.models import Block, Chunk
 
@@ -79,13 +80,13 @@ def _sections(blocks: list[Block]) -> list[_Group]:
 
 
 def _common_section(a: str, b: str) -> str:
-    left, right = a.split(" > "), b.split(" > ")
+    left, right = split_path(a), split_path(b)
     common = []
     for x, y in zip(left, right, strict=False):
         if x != y:
             break
         common.append(x)
-    return " > ".join(common)
+    return join_path(common)
 
 
 def _merge_short(groups: list[_Group], min_chars: int) -> list[_Group]:

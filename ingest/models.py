@@ -35,8 +35,8 @@ class RawPage:
 class Block:
     """A cleaned paragraph, list item or heading, with where it came from.
 
-    section is the heading path, outermost first, joined with " > "
-    (e.g. "4 Sturingsmogelijkheden > 4.2 Regie"); empty before the first heading.
+    section is the heading path (foundation.sections), e.g.
+    "4 Sturingsmogelijkheden > 4.2 Regie"; empty before the first heading.
     """
 
     text: str

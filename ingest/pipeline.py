@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foundation.errors import DocumentError, IndexModelMismatch
+from foundation.sections import path_tail, split_path
 from foundation.settings import Settings
 from ingest.bm25_index import BM25Index
 from ingest.chunking import chunk_document
@@ -106,9 +107,7 @@ def embedding_text(doc: SourceDocument, chunk: Chunk) -> str:
     """What is embedded: the document title and section path give a passage its context
     (a paragraph under "3. Knock and talk, gemeente Utrecht" in the inspiratieboek rarely
     repeats either). On the bundled Q&A set this lifted hybrid hit@5 from 0.941 to 0.963."""
-    section = chunk.section.split(" > ")[-2:] if chunk.section else []
-    head = " > ".join(section)
-    return f"{doc.title}. {head}\n{chunk.text}"
+    return f"{doc.title}. {path_tail(chunk.section, 2)}\n{chunk.text}"
 
 
 def chunk_metadata(doc: SourceDocument, doc_hash: str, chunk: Chunk) -> dict[str, Any]:
@@ -268,7 +267,7 @@ def build_bm25(store, state: LiveState) -> BM25Index:
     )
     ids, texts, doc_ids = [], [], []
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-        section = str(meta.get("section", "")).split(" > ")[-2:]
+        section = split_path(str(meta.get("section", "")))[-2:]
         ids.append(cid)
         texts.append(" ".join(section) + "\n" + (text or ""))
         doc_ids.append(str(meta.get("doc_id", "")))

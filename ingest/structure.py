@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from foundation.sections import join_path
 from ingest.cleaning import (
     Vocabulary,
     bullet_split,
@@ -31,8 +32,6 @@ from ingest.cleaning import (
     strip_markdown_inline,
 )
 from ingest.models import Block, BlockKind, RawPage
-
-SECTION_SEPARATOR = " > "
 
 _DECIMAL_HEADING_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$")
 _CHAPTER_HEADING_RE = re.compile(r"^(\d{1,2}):?\s+(\S.*)$")
@@ -76,7 +75,7 @@ class _Sections:
 
     @property
     def path(self) -> str:
-        return SECTION_SEPARATOR.join(t for _, t in self.stack)
+        return join_path([t for _, t in self.stack])
 
     @property
     def depth(self) -> int:

@@ -21,6 +21,7 @@ from foundation.errors import (
     QuestionError,
     SearchIndexError,
 )
+from foundation.sections import location, path_tail
 from ingest.index import IndexStatus
 
 EXAMPLE_QUESTIONS = (
@@ -168,12 +169,7 @@ def passage_html(text: str, quote: str) -> str:
 
 
 def where(c: Citation) -> str:
-    parts = []
-    if c.page is not None:
-        parts.append(f"p. {c.page}")
-    if c.section:
-        parts.append(f"§ {c.section}")
-    return ", ".join(parts)
+    return location(c.page, c.section)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
@@ -186,11 +182,8 @@ def md_escape(text: str) -> str:
 
 def source_label(c: Citation) -> str:
     """Short enough for one or two lines: the full section path is inside the source."""
-    short_section = c.section.split(" > ")[-1] if c.section else ""
-    location = ", ".join(
-        p for p in (f"p. {c.page}" if c.page is not None else "", short_section) if p
-    )
-    rest = c.title + (f" — {location}" if location else "")
+    short = location(c.page, path_tail(c.section, 1), section_mark="")
+    rest = c.title + (f" — {short}" if short else "")
     return f"[{c.n}] {md_escape(rest)}"  # "[1] " alone is no Markdown link
 
 

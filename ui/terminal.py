@@ -7,19 +7,11 @@ import sys
 import textwrap
 
 from assistant.types import Answer, Citation, Passage
+from foundation.sections import location
 
 
 def _width() -> int:
     return min(100, shutil.get_terminal_size((100, 20)).columns)
-
-
-def _where(page: int | None, section: str) -> str:
-    parts = []
-    if page is not None:
-        parts.append(f"p. {page}")
-    if section:
-        parts.append(f"§ {section}")
-    return ", ".join(parts)
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -34,14 +26,14 @@ def print_passages(passages: list[Passage]) -> None:
     if not passages:
         print("Geen passages gevonden.")
     for p in passages:
-        where = _where(p.page, p.section)
+        where = location(p.page, p.section)
         print(f"{p.rank}. {p.title}" + (f" — {where}" if where else "") + f"  [{p.score:.4f}]")
         print(_wrap(p.text))
         print()
 
 
 def _source_line(c: Citation) -> str:
-    where = _where(c.page, c.section)
+    where = location(c.page, c.section)
     head = f"[{c.n}] {c.title}"
     if c.publisher:
         head += f", {c.publisher}"
