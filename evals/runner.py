@@ -408,10 +408,3 @@ def run_eval(
         questions=records,
         meta=build_meta(qa_path, k, info),
     )
-
-
-def main_eval(*args: Any, **kwargs: Any) -> int:
-    """`vraagbaak eval` calls this name; the body lives in evals.cli (see there)."""
-    from evals.cli import main_eval as _main_eval
-
-    return _main_eval(*args, **kwargs)

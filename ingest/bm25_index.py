@@ -2,21 +2,30 @@
 
 Derived data: saved next to the Chroma store under a signature of the live state and rebuilt
 from the collection whenever it is missing or stale (a Chroma server shared by colleagues,
-a deleted folder, an interrupted ingest).
+a deleted folder, an interrupted ingest). This module owns the whole life of it: building
+from the collection, saving, loading and deciding when to rebuild, for ingest and reader alike.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
 
 from foundation.lexical import content_terms
+from foundation.sections import split_path
+from foundation.settings import Settings
+from ingest.store import LiveState, get_all
+
+# Bump when content_terms (tokenising, stemming, stop words) changes: saved indexes are rebuilt.
+LEXICAL_VERSION = "1"
 
 
 class BM25Index:
@@ -102,3 +111,47 @@ class BM25Index:
         except (OSError, ValueError, KeyError):
             return None
         return cls(retriever, rows["ids"], rows["doc_ids"], signature)
+
+
+def bm25_folder(settings: Settings) -> Path:
+    return settings.home / f"bm25-{settings.collection}"
+
+
+def bm25_signature(state: LiveState) -> str:
+    return f"{state.signature}|lex{LEXICAL_VERSION}"
+
+
+def build_from_collection(collection: Any, state: LiveState) -> BM25Index:
+    """BM25 rows from the collection itself, so any store (local or server) can rebuild it.
+    A passage's two innermost headings are indexed with its text: they name its topic."""
+    got = get_all(
+        collection, {"doc_hash": {"$in": state.hashes or ["-"]}}, ["documents", "metadatas"]
+    )
+    ids, texts, doc_ids = [], [], []
+    for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        section = split_path(str(meta.get("section", "")))[-2:]
+        ids.append(cid)
+        texts.append(" ".join(section) + "\n" + (text or ""))
+        doc_ids.append(str(meta.get("doc_id", "")))
+    return BM25Index.build(ids, texts, doc_ids, bm25_signature(state))
+
+
+def refresh_bm25(
+    settings: Settings, collection: Any, state: LiveState, force: bool = False
+) -> None:
+    """After an ingest: rebuild and save when the saved index is missing or stale."""
+    folder = bm25_folder(settings)
+    if force or BM25Index.load(folder, bm25_signature(state)) is None:
+        build_from_collection(collection, state).save(folder)
+
+
+def open_bm25(settings: Settings, collection: Any, state: LiveState) -> BM25Index:
+    """For a reader: the saved index when it matches the live state, else one rebuilt from
+    the collection (and saved, unless the data dir is read-only: then it stays in memory)."""
+    folder = bm25_folder(settings)
+    found = BM25Index.load(folder, bm25_signature(state))
+    if found is None:
+        found = build_from_collection(collection, state)
+        with contextlib.suppress(OSError):
+            found.save(folder)
+    return found

@@ -7,7 +7,6 @@ and citations need no further round trips.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +15,8 @@ import numpy as np
 
 from foundation.errors import IndexMissing
 from foundation.settings import Settings
-from ingest.bm25_index import BM25Index
+from ingest.bm25_index import BM25Index, open_bm25
 from ingest.embeddings import get_embeddings
-from ingest.pipeline import bm25_signature, build_bm25
 from ingest.store import (
     LiveState,
     get_all,
@@ -72,7 +70,7 @@ class IndexReader:
             raise IndexMissing("The index is empty: run `vraagbaak ingest` first.")
         self._lock = threading.Lock()
         self._load_chunks()
-        self.bm25 = self._open_bm25()
+        self.bm25: BM25Index = open_bm25(settings, self._collection, self.live)
 
     def _load_chunks(self) -> None:
         got = get_all(self._collection, live_filter(self.live), ["documents", "metadatas"])
@@ -83,16 +81,6 @@ class IndexReader:
             chunk = StoredChunk(cid, str(meta.get("doc_id", "")), text or "", meta)
             self.chunks[cid] = chunk
             self._by_position[(chunk.doc_id, chunk.chunk_index)] = cid
-
-    def _open_bm25(self) -> BM25Index:
-        folder = self.settings.home / f"bm25-{self.settings.collection}"
-        signature = bm25_signature(self.live)
-        found = BM25Index.load(folder, signature)
-        if found is None:
-            found = build_bm25(self._store, self.live)
-            with contextlib.suppress(OSError):  # read-only data dir: keep it in memory
-                found.save(folder)
-        return found
 
     def live_changed(self) -> bool:
         """Has an ingest (in any process) switched the live state since this reader opened?

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foundation.errors import DocumentError, IndexModelMismatch
-from foundation.sections import path_tail, split_path
+from foundation.sections import path_tail
 from foundation.settings import Settings
-from ingest.bm25_index import BM25Index
+from ingest.bm25_index import refresh_bm25
 from ingest.chunking import chunk_document
 from ingest.embedding_cache import EmbeddingCache
 from ingest.embeddings import get_embeddings
@@ -38,7 +38,6 @@ from ingest.manifest import load_manifest
 from ingest.models import Chunk, SourceDocument
 from ingest.store import (
     LiveState,
-    get_all,
     has_collection,
     make_client,
     open_vectorstore,
@@ -51,7 +50,6 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure or chunking changes, so every document is re-chunked.
 PIPELINE_VERSION = "5"
-LEXICAL_VERSION = "1"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 
@@ -199,7 +197,7 @@ def run_ingest(
         _checkpoint("switched")
         _delete_stale(store, state)
         _checkpoint("deleted")
-        _refresh_bm25(settings, store, state, force=rebuild)
+        refresh_bm25(settings, store._collection, state, force=rebuild)
         report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
     report.seconds = time.perf_counter() - t0
     return report
@@ -254,27 +252,3 @@ def _add_pending(settings, store, embeddings, pending, report, progress) -> None
 def _delete_stale(store, state: LiveState) -> None:
     live = state.hashes or ["-"]
     store._collection.delete(where={"doc_hash": {"$nin": live}})
-
-
-def bm25_signature(state: LiveState) -> str:
-    return f"{state.signature}|lex{LEXICAL_VERSION}"
-
-
-def build_bm25(store, state: LiveState) -> BM25Index:
-    """BM25 rows from the collection itself, so any store (local or server) can rebuild it."""
-    got = get_all(
-        store._collection, {"doc_hash": {"$in": state.hashes or ["-"]}}, ["documents", "metadatas"]
-    )
-    ids, texts, doc_ids = [], [], []
-    for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-        section = split_path(str(meta.get("section", "")))[-2:]
-        ids.append(cid)
-        texts.append(" ".join(section) + "\n" + (text or ""))
-        doc_ids.append(str(meta.get("doc_id", "")))
-    return BM25Index.build(ids, texts, doc_ids, bm25_signature(state))
-
-
-def _refresh_bm25(settings: Settings, store, state: LiveState, force: bool = False) -> None:
-    folder = settings.home / f"bm25-{settings.collection}"
-    if force or BM25Index.load(folder, bm25_signature(state)) is None:
-        build_bm25(store, state).save(folder)

@@ -171,7 +171,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.runner import main_eval
+    from evals.cli import main_eval
 
     return main_eval(
         qa=Path(args.qa),
