@@ -35,6 +35,7 @@ import numpy as np
 import foundation  # noqa: F401  (offline defaults before chromadb is imported)
 from foundation.sections import path_tail
 from foundation.sentences import split_sentences
+from ingest.embedders import Embedder
 from ingest.loaders import load_pages
 from ingest.manifest import load_manifest
 from ingest.models import Block
@@ -127,7 +128,7 @@ def _sentence_key(sentence: str) -> str:
     return re.sub(r"\W+", " ", sentence.lower()).strip()
 
 
-class DerivedEmbeddings:
+class DerivedEmbeddings(Embedder):
     """Passage vectors derived from real e5 vectors (see the module docstring); query
     vectors delegate to the real model. Only for benchmarking scale, never for answers."""
 
@@ -167,14 +168,8 @@ class DerivedEmbeddings:
             self.derived += 1
         return out
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.passage_vectors(texts).tolist()
-
     def query_vector(self, text: str) -> np.ndarray:
         return self._real.query_vector(text)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.query_vector(text).tolist()
 
 
 def real_chunk_vectors(settings: Any) -> tuple[list[str], np.ndarray]:
@@ -190,15 +185,12 @@ def real_chunk_vectors(settings: Any) -> tuple[list[str], np.ndarray]:
 def ingest_derived(settings: Any, vectors_from: Any) -> dict[str, Any]:
     """Run the real ingest of settings.corpus_dir with the passage model replaced by
     DerivedEmbeddings built from the real index `vectors_from`."""
-    from unittest import mock
-
-    from ingest import pipeline
-    from ingest.embeddings import get_embeddings
+    from ingest.embedders import get_embeddings
+    from ingest.pipeline import run_ingest
 
     texts, vectors = real_chunk_vectors(vectors_from)
     derived = DerivedEmbeddings(get_embeddings(settings.embedding), texts, vectors)
-    with mock.patch.object(pipeline, "get_embeddings", lambda spec: derived):
-        report = pipeline.run_ingest(settings)
+    report = run_ingest(settings, embedder=derived)
     out = report.to_json()
     out["derived_vectors"] = derived.derived
     out["unmatched_chunks"] = derived.unmatched

@@ -16,7 +16,7 @@ import numpy as np
 from foundation.errors import IndexMissing
 from foundation.settings import Settings
 from ingest.bm25_index import BM25Index, open_bm25
-from ingest.embeddings import get_embeddings
+from ingest.embedders import get_embeddings
 from ingest.store import (
     LiveState,
     get_all,

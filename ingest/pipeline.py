@@ -30,8 +30,8 @@ from foundation.sections import path_tail
 from foundation.settings import Settings
 from ingest.bm25_index import refresh_bm25
 from ingest.chunking import chunk_document
+from ingest.embedders import Embedder, get_embeddings
 from ingest.embedding_cache import EmbeddingCache
-from ingest.embeddings import get_embeddings
 from ingest.loaders import load_pages
 from ingest.locking import ingest_lock
 from ingest.manifest import load_manifest
@@ -132,8 +132,13 @@ def run_ingest(
     rebuild: bool = False,
     progress: Callable[[int, int], None] | None = None,
     lock_timeout: float = 0.0,
+    embedder: Embedder | None = None,
 ) -> IngestReport:
-    """Incremental ingest of settings.corpus_dir into the index in settings.home."""
+    """Incremental ingest of settings.corpus_dir into the index in settings.home.
+
+    embedder: the passage model to use instead of the one settings.embedding names; the index
+    still records settings.embedding (benchmarks derive vectors for a synthetic corpus so that
+    real queries of that model can search it)."""
     t0 = time.perf_counter()
     report = IngestReport()
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -141,7 +146,7 @@ def run_ingest(
         _checkpoint("locked")
         manifest = load_manifest(settings.corpus_dir)
         report.warnings.extend(manifest.warnings)
-        embeddings = get_embeddings(settings.embedding)
+        embeddings = embedder or get_embeddings(settings.embedding)
         model, dim = settings.embedding, embeddings.dim
         client = make_client(settings)
         if rebuild:

@@ -19,10 +19,10 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from foundation.errors import IndexMissing, IndexModelMismatch, IndexUnreachable
 from foundation.settings import Settings
+from ingest.embedders import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def has_collection(client: Any, name: str) -> bool:
 
 
 def open_vectorstore(
-    client: Any, settings: Settings, embeddings: Embeddings, model: str, dim: int, create: bool
+    client: Any, settings: Settings, embeddings: Embedder, model: str, dim: int, create: bool
 ) -> Chroma:
     """The LangChain vector store over our collection, with the embedding function passed
     explicitly (Chroma must never fall back to its own, which downloads a model)."""

@@ -11,10 +11,15 @@ import pytest
 
 import foundation  # noqa: F401  (offline defaults)
 from foundation.settings import Settings
+from ingest.embedders import register_embedder
+from tests.fake_embedder import FAKE_EMBEDDING, HashEmbeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 OUTPUT = ROOT / "test-output"
+
+# Unit tests that need vectors but not e5 use this; see tests/fake_embedder.py.
+register_embedder(FAKE_EMBEDDING, lambda _: HashEmbeddings(), usage=repr(FAKE_EMBEDDING))
 
 
 @pytest.fixture(scope="session")

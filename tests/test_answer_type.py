@@ -8,7 +8,7 @@ import pytest
 from assistant.answer_type import asks_for_number, definition_subject, gives_number
 from assistant.extractive import answer_extractively, relevance_signal
 from foundation.lexical import content_terms
-from ingest.embeddings import get_embeddings
+from ingest.embedders import get_embeddings
 from tests.test_extractive import ALL, DRIEHOEK, ranked
 
 

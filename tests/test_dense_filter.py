@@ -23,6 +23,7 @@ from ingest import pipeline
 from ingest.index import IndexReader
 from ingest.pipeline import run_ingest
 from ingest.store import live_filter
+from tests.fake_embedder import FAKE_EMBEDDING
 
 QUESTIONS = [
     "Wat doet het Zorg- en Veiligheidshuis?",
@@ -69,7 +70,8 @@ def corpus(small_corpus: Path) -> Path:
 
 
 def _settings(home: Path, corpus: Path) -> Settings:
-    return Settings(home=home, corpus_dir=corpus, embedding="e5-small-q4")
+    """Which chunks come back depends on vectors, not on what they mean: the fake embedder."""
+    return Settings(home=home, corpus_dir=corpus, embedding=FAKE_EMBEDDING)
 
 
 def _spy(reader: IndexReader) -> QuerySpy:

@@ -10,7 +10,8 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from foundation.errors import EmbeddingConfigError
-from ingest.embeddings import get_embeddings
+from ingest.embedders import Embedder, get_embeddings, register_embedder
+from tests.fake_embedder import HashEmbeddings
 
 
 def test_e5_uses_query_and_passage_prefixes() -> None:
@@ -30,6 +31,24 @@ def test_e5_uses_query_and_passage_prefixes() -> None:
 def test_unknown_embedding_spec_is_a_clear_error() -> None:
     with pytest.raises(EmbeddingConfigError, match="e5-small-q4"):
         get_embeddings("word2vec")
+    for spec in ("sentence-transformers", "sentence-transformers:  ", "e5-small-q4:extra"):
+        with pytest.raises(EmbeddingConfigError, match="sentence-transformers:<local model"):
+            get_embeddings(spec)
+
+
+def test_a_registered_embedder_is_built_once_and_found_by_its_spec() -> None:
+    built: list[str] = []
+
+    def factory(argument: str) -> HashEmbeddings:
+        built.append(argument)
+        return HashEmbeddings()
+
+    register_embedder("test-plugin", factory, takes_argument=True, usage="'test-plugin:<x>'")
+    first = get_embeddings("test-plugin:abc")
+    assert get_embeddings(" test-plugin:abc ") is first and built == ["abc"]
+    assert isinstance(first, Embedder) and first.passage_vectors(["a b"]).shape == (1, first.dim)
+    with pytest.raises(EmbeddingConfigError, match="test-plugin:<x>"):
+        get_embeddings("nothing-registered")
 
 
 def _minilm_dir() -> Path:

@@ -18,7 +18,7 @@ from assistant.extractive import (
     relevance_signal,
 )
 from assistant.types import Answer, Passage
-from ingest.embeddings import get_embeddings
+from ingest.embedders import get_embeddings
 from tests.snippets import ZVH
 
 KNOCK_INTRO = (

@@ -15,10 +15,12 @@ from ingest.index import IndexReader
 from ingest.locking import ingest_lock
 from ingest.models import Block
 from ingest.pipeline import run_ingest
+from tests.fake_embedder import FAKE_EMBEDDING
 
 
 def _settings(home: Path, corpus: Path) -> Settings:
-    return Settings(home=home, corpus_dir=corpus, embedding="e5-small-q4")
+    """Ingest mechanics need vectors, not their meaning: the fake embedder."""
+    return Settings(home=home, corpus_dir=corpus, embedding=FAKE_EMBEDDING)
 
 
 def test_chunks_keep_sections_offsets_and_whole_sentences() -> None:
@@ -140,13 +142,13 @@ def test_opening_with_another_model_is_a_clear_error(tmp_path: Path, small_corpu
     from ingest import store
 
     client = store.make_client(settings)
-    from ingest.embeddings import get_embeddings
+    from ingest.embedders import get_embeddings
 
-    emb = get_embeddings("e5-small-q4")
-    with pytest.raises(IndexModelMismatch, match="e5-small-q4"):
+    emb = get_embeddings(FAKE_EMBEDDING)
+    with pytest.raises(IndexModelMismatch, match=FAKE_EMBEDDING):
         store.open_vectorstore(client, settings, emb, "other-model", emb.dim, create=False)
     with pytest.raises(IndexModelMismatch, match="dim"):
-        store.open_vectorstore(client, settings, emb, "e5-small-q4", 768, create=False)
+        store.open_vectorstore(client, settings, emb, FAKE_EMBEDDING, 768, create=False)
 
 
 def test_search_before_any_ingest_says_what_to_do(tmp_path: Path, small_corpus: Path) -> None:
