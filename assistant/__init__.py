@@ -1,1 +1,1 @@
-"""Assistant: hybrid retrieval over the ingest index and cited Dutch answers."""
+"""Assistant: cited Dutch answers over the ingest index, in stages (assistant/stages/)."""

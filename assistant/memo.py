@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.prompts import ABSTAIN_TEXT
-from assistant.types import Answer, Citation
+from assistant.types import ABSTAIN_TEXT, Answer, Citation
 from foundation.sections import page_label
 
 SOURCES_LABEL = "Bronnen"

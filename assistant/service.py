@@ -1,110 +1,69 @@
 """The assistant as one object: open the index once, then search and ask from any thread.
 
-Input checks live here because every front end (command line, chat page, evals) passes
-through: an empty question, a 50,000-character paste or control characters get a clear
-Dutch message instead of a traceback or a slow, useless search.
+A question goes through the stages in assistant/stages/, in this order:
+understand → retrieve → rerank → answer (extractive or LLM). See docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 import threading
 import time
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.extractive import answer_extractively, sentence_key
-from assistant.followup import make_standalone
-from assistant.retrieval import retrieve
-from assistant.types import QUOTE_GAP, Answer, Passage
-from foundation.errors import QuestionError
-from foundation.sentences import split_sentences
+from assistant.conversation import Conversation
+from assistant.stages.answerer import ANSWER_PASSAGES, Answerer, AnswerRequest, TokenSink
+from assistant.stages.extractive import ExtractiveAnswerer
+from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
+from assistant.stages.rerank import RERANK_CANDIDATES, FusedOrder, Reranker, top
+from assistant.stages.retrieve import retrieve
+from assistant.stages.understand import understand
+from assistant.types import Answer, AnswerMode, Passage, Question
 from foundation.settings import Settings
 from ingest.index import IndexReader, IndexStatus
 
-MAX_QUESTION_CHARS = 2000
-ANSWER_PASSAGES = 6
 # How often a long-running assistant (the chat page) checks whether an ingest changed the index.
 RECHECK_SECONDS = 5.0
 
 
-# Terminal colour codes (ESC [ ... m) come along when a question is pasted from a terminal;
-# dropping only the ESC would leave "[31m" in the question.
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-
-
-def _clean_char(ch: str) -> str:
-    """Control characters become a space (they may separate words); invisible format
-    characters such as a zero-width space are dropped (they sit inside words)."""
-    category = unicodedata.category(ch)
-    if category == "Cc":
-        return " "
-    return "" if category.startswith("C") else ch
-
-
-def clean_question(question: str) -> str:
-    """Control characters out, whitespace folded, length checked."""
-    if question is None:
-        raise QuestionError("Stel een vraag: het vraagveld is leeg.")
-    text = ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", str(question)))
-    text = "".join(_clean_char(ch) for ch in text)
-    text = re.sub(r"\s+", " ", text).strip()
-    if not re.search(r"\w", text):
-        raise QuestionError("Stel een vraag: het vraagveld is leeg.")
-    if len(text) > MAX_QUESTION_CHARS:
-        count, limit = (f"{n:,}".replace(",", ".") for n in (len(text), MAX_QUESTION_CHARS))
-        raise QuestionError(
-            f"Deze vraag is te lang ({count} tekens; maximaal {limit}). "
-            "Stel een kortere vraag, of plak alleen de kern van de tekst."
-        )
-    return text
-
-
-def exact_sections(answer: Answer, passages: list[Passage]) -> None:
-    """Name the section of the quoted sentence itself, not just the chunk's first section
-    (a chunk may hold several short sections)."""
-    by_id = {p.chunk_id: p for p in passages}
-    for citation in answer.citations:
-        passage = by_id.get(citation.chunk_id)
-        if passage is None or not passage.section_spans or not citation.quote:
-            continue
-        at = passage.text.find(citation.quote[:60])
-        if at >= 0:
-            citation.section = passage.section_at(at)
-
-
 @dataclass
-class Conversation:
-    """The turns of one conversation: (standalone question, answer text), newest last."""
+class Found:
+    """The passages an answer reads, reranked and cut to k, and the query's vector."""
 
-    turns: list[tuple[str, Answer]] = field(default_factory=list)
-
-    def history(self, last: int = 3) -> list[tuple[str, str]]:
-        return [(a.standalone_question or q, a.text) for q, a in self.turns[-last:]]
-
-    def given_sentences(self, last: int = 3) -> set[str]:
-        """Sentences the recent answers quoted (as sentence_key), so a follow-up can avoid
-        repeating them."""
-        given: set[str] = set()
-        for _, answer in self.turns[-last:]:
-            for citation in answer.citations:
-                for part in citation.quote.split(QUOTE_GAP):
-                    given.update(sentence_key(s) for s in split_sentences(part))
-        return given
-
-    def add(self, question: str, answer: Answer) -> None:
-        self.turns.append((question, answer))
+    passages: list[Passage]
+    query_vector: np.ndarray
 
 
 class Assistant:
-    def __init__(self, index: IndexReader) -> None:
+    """Holds the index reader, the reranker and one answerer per mode, all built once."""
+
+    def __init__(self, index: IndexReader, reranker: Reranker | None = None) -> None:
         self.index = index
-        self._llm_lock = threading.Lock()
+        self.reranker: Reranker = reranker or FusedOrder()
+        self.extractive = ExtractiveAnswerer(index.embeddings)
+        self.llm = LLMAnswerer(index.settings.llm)
         self._reopen_lock = threading.Lock()
         self._checked_at = time.monotonic()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, reranker: Reranker | None = None) -> Assistant:
+        return cls(IndexReader(settings or Settings.from_env()), reranker)
+
+    def warm(self) -> None:
+        """Prepare both answerers now rather than on the first question (the chat page)."""
+        for answerer in (self.extractive, self.llm):
+            answerer.warm()
+
+    @property
+    def settings(self) -> Settings:
+        return self.index.settings
+
+    @property
+    def default_mode(self) -> AnswerMode:
+        """LLM mode is opt-in: without a server URL the assistant stays extractive."""
+        return "llm" if self.settings.llm.enabled else "extractive"
 
     def current_index(self) -> IndexReader:
         """The index as the last ingest left it.
@@ -127,21 +86,11 @@ class Assistant:
                 self._checked_at = time.monotonic()
         return self.index
 
-    @classmethod
-    def open(cls, settings: Settings | None = None) -> Assistant:
-        return cls(IndexReader(settings or Settings.from_env()))
-
-    @property
-    def settings(self) -> Settings:
-        return self.index.settings
-
     def status(self) -> IndexStatus:
         return self.current_index().status()
 
     def eval_info(self) -> dict[str, object]:
         """Provenance for eval result files: which model and which corpus produced them."""
-        import hashlib
-
         status = self.index.status()
         return {
             "embedding_model": status.embedding_model,
@@ -156,91 +105,63 @@ class Assistant:
             },
         }
 
+    def find(
+        self,
+        question: Question,
+        k: int,
+        doc_ids: list[str] | None = None,
+        index: IndexReader | None = None,
+    ) -> Found:
+        """Retrieve and rerank: the best k passages for an understood question."""
+        index = index or self.current_index()
+        found = retrieve(index, question, max(k, RERANK_CANDIDATES), doc_ids)
+        ranked = self.reranker.rerank(question, found.passages)
+        return Found(top(ranked, k), found.query_vector)
+
     def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
-        query = clean_question(question)
-        return retrieve(self.current_index(), query, k=max(1, k), doc_ids=doc_ids).passages
+        return self.find(understand(question), max(1, k), doc_ids).passages
 
     def ask(
         self,
         question: str,
         conversation: Conversation | None = None,
         doc_ids: list[str] | None = None,
-        on_token: Callable[[str], None] | None = None,
+        on_token: TokenSink | None = None,
         mode: str | None = None,
     ) -> Answer:
         """Answer a question (a follow-up is made standalone from the conversation first).
         mode: "extractive", "llm" or None for the configured default."""
         t0 = time.perf_counter()
-        text = clean_question(question)
-        standalone = make_standalone(text, conversation.history()) if conversation else text
+        asked = understand(question, conversation.history() if conversation is not None else None)
         t1 = time.perf_counter()
         index = self.current_index()
-        found = retrieve(index, standalone, k=ANSWER_PASSAGES, doc_ids=doc_ids)
+        found = self.find(asked, ANSWER_PASSAGES, doc_ids, index)
         t2 = time.perf_counter()
-        given = conversation.given_sentences() if conversation else set()
-        answer = self._answer(
-            text, standalone, found.passages, on_token, mode, found.query_vector, given
+        request = AnswerRequest(
+            question=asked,
+            passages=found.passages,
+            query_vector=found.query_vector,
+            term_weight=index.bm25.idf,
+            given=conversation.given_sentences() if conversation is not None else frozenset(),
         )
-        exact_sections(answer, found.passages)
+        answer = self._answer(request, on_token, mode or self.default_mode)
         t3 = time.perf_counter()
-        answer.question = text
-        answer.standalone_question = standalone
+        answer.question = asked.text
+        answer.standalone_question = asked.query
         answer.timings.update(
             {"rewrite": t1 - t0, "retrieve": t2 - t1, "answer": t3 - t2, "total": t3 - t0}
         )
         if conversation is not None:
-            conversation.add(text, answer)
+            conversation.add(asked.text, answer)
         return answer
 
-    def _answer(
-        self,
-        question: str,
-        standalone: str,
-        passages: list[Passage],
-        on_token: Callable[[str], None] | None,
-        mode: str | None,
-        query_vector: np.ndarray | None = None,
-        given: set[str] | None = None,
-    ) -> Answer:
-        from assistant.llm import LLMConfig, LLMUnavailable, fallback_notice
-
-        config = LLMConfig.from_env()
-        use_llm = (mode or ("llm" if config.enabled else "extractive")) == "llm"
-        if use_llm:
-            try:
-                from assistant.llm import LLMAnswerer
-
-                return LLMAnswerer(config).answer(standalone, passages, on_token=on_token)
-            except LLMUnavailable as exc:
-                answer = self._extractive(standalone, passages, query_vector, given or set())
-                answer.notices.insert(0, fallback_notice(str(exc)))
-                self._stream(answer, on_token)
-                return answer
-        answer = self._extractive(standalone, passages, query_vector, given or set())
-        self._stream(answer, on_token)
-        return answer
-
-    def _extractive(
-        self,
-        question: str,
-        passages: list[Passage],
-        query_vector: np.ndarray | None,
-        given: set[str],
-    ) -> Answer:
-        return answer_extractively(
-            question,
-            passages,
-            self.index.embeddings,
-            query_vector=query_vector,
-            term_weight=self.index.bm25.idf,
-            given=given,
-        )
-
-    @staticmethod
-    def _stream(answer: Answer, on_token: Callable[[str], None] | None) -> None:
-        """Extractive answers are ready at once; stream them word by word anyway so every
-        front end has one code path."""
-        if on_token is None:
-            return
-        for piece in re.findall(r"\S+\s*", answer.text):
-            on_token(piece)
+    def _answer(self, request: AnswerRequest, on_token: TokenSink | None, mode: str) -> Answer:
+        """The answer in the chosen mode; an LLM that cannot answer falls back to extractive
+        and says so."""
+        answerer: Answerer = self.llm if mode == "llm" else self.extractive
+        try:
+            return answerer.answer(request, on_token)
+        except LLMUnavailable as exc:
+            answer = self.extractive.answer(request, on_token)
+            answer.notices.insert(0, fallback_notice(str(exc)))
+            return answer

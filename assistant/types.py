@@ -1,4 +1,5 @@
-"""What the assistant hands to the command line, the chat page and the evals."""
+"""The assistant's vocabulary: what the answer stages pass on and what the command line, the
+chat page and the evals receive."""
 
 from __future__ import annotations
 
@@ -8,6 +9,24 @@ from typing import Any, Literal
 AnswerMode = Literal["extractive", "llm"]
 # Joins the non-adjacent stretches of passage text that one citation quotes.
 QUOTE_GAP = " … "
+# The honest answer when the documents do not cover the question (both answer modes).
+ABSTAIN_TEXT = "Dit staat niet in de documenten die ik ken."
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the stages after `understand` see it.
+
+    text: what the user typed, cleaned; query: what is searched and answered (a follow-up
+    made standalone, else text). The kind of answer it wants, read from query's wording
+    (stages/question_type.py): a list, a number, or what a named subject is.
+    """
+
+    text: str
+    query: str
+    is_list: bool = False
+    asks_number: bool = False
+    definition_subject: str | None = None
 
 
 @dataclass
@@ -74,6 +93,13 @@ class Citation:
 
     @classmethod
     def from_passage(cls, n: int, passage: Passage, quote: str) -> Citation:
+        """The citation names the section of the quoted sentence itself, not just the
+        chunk's first section (a chunk may hold several short sections)."""
+        section = passage.section
+        if passage.section_spans and quote:
+            at = passage.text.find(quote[:60])
+            if at >= 0:
+                section = passage.section_at(at)
         return cls(
             n=n,
             doc_id=passage.doc_id,
@@ -81,7 +107,7 @@ class Citation:
             publisher=passage.publisher,
             date=passage.date,
             page=passage.page,
-            section=passage.section,
+            section=section,
             quote=quote,
             text=passage.text,
             chunk_id=passage.chunk_id,

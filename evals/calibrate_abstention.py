@@ -1,8 +1,9 @@
 """Sweep the abstention threshold over a Q&A set: `python -m evals.calibrate_abstention`.
 
 Prints, per threshold, the share of `none` questions the extractive answerer would abstain
-on and the share of answerable questions it would wrongly refuse, from relevance_signal() on
-the real index (VRAAGBAAK_HOME), so MIN_RELEVANCE can be chosen from measured figures. The
+on and the share of answerable questions it would wrongly refuse, from its relevance signal on
+the real index (VRAAGBAAK_HOME), so MIN_RELEVANCE can be chosen from measured figures (record
+what you chose and why in evals/CALIBRATION.md). The
 same figures for the two halves of the set (odd and even line numbers) show whether a
 threshold read off one half holds on the other: with only a few dozen `none` questions, one
 question moves the rate by several points.
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extractive import MIN_RELEVANCE, relevance_signal
-from assistant.retrieval import retrieve
-from assistant.service import ANSWER_PASSAGES, Assistant
+from assistant.service import Assistant
+from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest
+from assistant.stages.relevance import MIN_RELEVANCE
+from assistant.stages.understand import understand
 from evals.runner import load_qa
 
 
@@ -29,14 +31,12 @@ def main() -> None:
     none: list[tuple[float, int]] = []
     answerable: list[tuple[float, int]] = []
     for line, item in enumerate(load_qa(Path(args.qa)), start=1):
-        found = retrieve(assistant.index, item.question, k=ANSWER_PASSAGES)
-        signal = relevance_signal(
-            item.question,
-            found.passages,
-            assistant.index.embeddings,
-            query_vector=found.query_vector,
-            term_weight=assistant.index.bm25.idf,
+        question = understand(item.question)
+        found = assistant.find(question, ANSWER_PASSAGES)
+        request = AnswerRequest(
+            question, found.passages, found.query_vector, assistant.index.bm25.idf
         )
+        signal = assistant.extractive.relevance(request)
         (answerable if item.answerable else none).append((signal, line % 2))
     n = np.array([s for s, _ in none])
     a = np.array([s for s, _ in answerable])

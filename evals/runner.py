@@ -180,7 +180,7 @@ def _citation_record(citation: Any, quotes: tuple[str, ...]) -> dict[str, Any]:
 
 def _new_conversation() -> Any:
     """Imported late: only Q&A files with follow-ups need the assistant package at all."""
-    from assistant.service import Conversation
+    from assistant.conversation import Conversation
 
     return Conversation()
 
@@ -386,8 +386,9 @@ def run_eval(
     new_conversation: Callable[[], Any] | None = None,
 ) -> EvalResult:
     """`info` carries what only the caller knows (embedding_model, corpus_hash, settings).
-    Lines sharing a `conversation` id are asked in file order on one conversation object made by
-    `new_conversation` (default: assistant.service.Conversation), so later ones are follow-ups."""
+    Lines sharing a `conversation` id are asked in file order on one conversation object made
+    by `new_conversation` (default: assistant.conversation.Conversation), so later ones are
+    follow-ups."""
     qa_path = Path(qa_path)
     items = load_qa(qa_path)
     if warm_up:

@@ -9,15 +9,13 @@ import re
 import numpy as np
 import pytest
 
-from assistant.extractive import (
-    ABSTAIN_TEXT,
-    EMBED_BUDGET,
-    MIN_RELEVANCE,
-    answer_extractively,
-    is_list_question,
-    relevance_signal,
-)
-from assistant.types import Answer, Passage
+from assistant.stages.answerer import AnswerRequest, TermWeight
+from assistant.stages.evidence import EMBED_BUDGET
+from assistant.stages.extractive import ExtractiveAnswerer
+from assistant.stages.question_type import is_list_question
+from assistant.stages.relevance import MIN_RELEVANCE
+from assistant.stages.understand import understand
+from assistant.types import ABSTAIN_TEXT, Answer, Passage
 from ingest.embedders import get_embeddings
 from tests.snippets import ZVH
 
@@ -120,6 +118,28 @@ def ranked(question: str, embedder, passages: list[Passage] = ALL) -> list[Passa
         p = passages[int(i)]
         out.append(Passage(**{**p.__dict__, "rank": rank, "dense_score": float(vecs[int(i)] @ q)}))
     return out
+
+
+_answerers: dict[int, ExtractiveAnswerer] = {}
+
+
+def _answerer(embedder) -> ExtractiveAnswerer:
+    """One answerer per embedder, as an assistant keeps one (its sentence vectors are kept)."""
+    return _answerers.setdefault(id(embedder), ExtractiveAnswerer(embedder))
+
+
+def answer_extractively(
+    question: str, passages: list[Passage], embedder, term_weight: TermWeight | None = None
+) -> Answer:
+    request = AnswerRequest(understand(question), passages, term_weight=term_weight)
+    return _answerer(embedder).answer(request)
+
+
+def relevance_signal(
+    question: str, passages: list[Passage], embedder, term_weight: TermWeight | None = None
+) -> float:
+    request = AnswerRequest(understand(question), passages, term_weight=term_weight)
+    return _answerer(embedder).relevance(request)
 
 
 def ask(question: str, embedder, passages: list[Passage] = ALL) -> Answer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import is_follow_up, make_standalone
+from assistant.stages.followup import is_follow_up, make_standalone
 
 
 def run(conversation: list[str]) -> list[str]:
@@ -148,7 +148,7 @@ def test_subject_pronoun_is_replaced_and_participles_are_no_topic() -> None:
 
 
 def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> None:
-    from assistant.service import Conversation
+    from assistant.conversation import Conversation
     from foundation.sentences import split_sentences
 
     conversation = Conversation()

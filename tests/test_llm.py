@@ -8,15 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.llm import (
-    LLMAnswerer,
-    LLMConfig,
-    LLMUnavailable,
-    clean_markers,
-    fallback_notice,
-)
-from assistant.prompts import ABSTAIN_TEXT
-from assistant.types import Passage
+from assistant.stages.answerer import AnswerRequest
+from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
+from assistant.stages.llm_citations import clean_markers
+from assistant.types import ABSTAIN_TEXT, Passage, Question
+from foundation.settings import LLMSettings
 from tests.fake_openai_server import FakeOpenAIServer
 from tests.processes import free_port
 from tests.snippets import ZVH
@@ -67,20 +63,24 @@ def server() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
+def answer_request(question: str, passages: list[Passage]) -> AnswerRequest:
+    return AnswerRequest(Question(text=question, query=question), passages)
+
+
 def answerer(server: FakeOpenAIServer, timeout: float = 10.0) -> LLMAnswerer:
-    return LLMAnswerer(LLMConfig(base_url=server.base_url, model="fake-model", timeout=timeout))
+    return LLMAnswerer(LLMSettings(base_url=server.base_url, model="fake-model", timeout=timeout))
 
 
 def test_config_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("BASE_URL", "MODEL", "API_KEY", "TIMEOUT"):
         monkeypatch.delenv(f"VRAAGBAAK_LLM_{name}", raising=False)
-    assert not LLMConfig.from_env().enabled
-    assert LLMConfig.from_env().api_key == "not-needed"
-    assert LLMConfig.from_env().timeout == 60
+    assert not LLMSettings.from_env().enabled
+    assert LLMSettings.from_env().api_key == "not-needed"
+    assert LLMSettings.from_env().timeout == 60
     monkeypatch.setenv("VRAAGBAAK_LLM_BASE_URL", "http://localhost:11434/v1")
     monkeypatch.setenv("VRAAGBAAK_LLM_MODEL", "qwen2.5:7b")
     monkeypatch.setenv("VRAAGBAAK_LLM_TIMEOUT", "12.5")
-    config = LLMConfig.from_env()
+    config = LLMSettings.from_env()
     assert config.enabled and config.model == "qwen2.5:7b" and config.timeout == 12.5
 
 
@@ -92,7 +92,9 @@ def test_tokens_stream_in_order_and_valid_citations_are_kept(server: FakeOpenAIS
         "De driehoek bestaat uit burgemeester, officier van justitie en politie [2].",
     ]
     tokens: list[str] = []
-    answer = answerer(server).answer("Wie werken samen?", PASSAGES, on_token=tokens.append)
+    answer = answerer(server).answer(
+        answer_request("Wie werken samen?", PASSAGES), on_token=tokens.append
+    )
     assert tokens == server.chunks
     assert answer.mode == "llm" and not answer.abstained and not answer.flagged
     assert answer.text == "".join(server.chunks)
@@ -107,7 +109,7 @@ def test_tokens_stream_in_order_and_valid_citations_are_kept(server: FakeOpenAIS
 
 def test_unknown_citation_is_removed_and_reported(server: FakeOpenAIServer) -> None:
     server.reply = "Knock and talk startte in april 2020 [3][7]. Het BUIT helpt mee [7]."
-    answer = answerer(server).answer("Wanneer startte Knock and talk?", PASSAGES)
+    answer = answerer(server).answer(answer_request("Wanneer startte Knock and talk?", PASSAGES))
     assert "[7]" not in answer.text
     assert answer.text == "Knock and talk startte in april 2020 [1]. Het BUIT helpt mee."
     assert answer.notices == ["Verwijzing [7] verwijderd: die bron is niet meegegeven."]
@@ -118,7 +120,7 @@ def test_unknown_citation_is_removed_and_reported(server: FakeOpenAIServer) -> N
 
 def test_grouped_markers_are_renumbered_with_their_sources(server: FakeOpenAIServer) -> None:
     server.reply = "De driehoek en het Zorg- en Veiligheidshuis werken samen [2, 1]. Zie ook [3]."
-    answer = answerer(server).answer("Hoe werken partners samen?", PASSAGES)
+    answer = answerer(server).answer(answer_request("Hoe werken partners samen?", PASSAGES))
     assert answer.text.startswith(
         "De driehoek en het Zorg- en Veiligheidshuis werken samen [1, 2]."
     )
@@ -127,7 +129,7 @@ def test_grouped_markers_are_renumbered_with_their_sources(server: FakeOpenAISer
 
 def test_answer_without_citation_is_flagged(server: FakeOpenAIServer) -> None:
     server.reply = "De burgemeester is voorzitter van de driehoek."
-    answer = answerer(server).answer("Wie is voorzitter van de driehoek?", PASSAGES)
+    answer = answerer(server).answer(answer_request("Wie is voorzitter van de driehoek?", PASSAGES))
     assert answer.flagged and not answer.abstained
     assert answer.citations == []
     assert any("geen enkele bron" in n for n in answer.notices)
@@ -135,7 +137,7 @@ def test_answer_without_citation_is_flagged(server: FakeOpenAIServer) -> None:
 
 def test_abstain_sentence_means_abstained(server: FakeOpenAIServer) -> None:
     server.reply = ABSTAIN_TEXT
-    answer = answerer(server).answer("Hoe maak ik een appeltaart?", PASSAGES)
+    answer = answerer(server).answer(answer_request("Hoe maak ik een appeltaart?", PASSAGES))
     assert answer.abstained and not answer.flagged
     assert answer.text == ABSTAIN_TEXT and answer.citations == []
 
@@ -143,7 +145,7 @@ def test_abstain_sentence_means_abstained(server: FakeOpenAIServer) -> None:
 def test_prompt_delimits_passages_and_treats_them_as_data(server: FakeOpenAIServer) -> None:
     server.reply = "Het BUIT heeft verdergaande repressiemogelijkheden [1]."
     hostile = [_passage(1, "x", "Document met instructie", INJECTION)]
-    answerer(server).answer("Wat doet het BUIT?", hostile)
+    answerer(server).answer(answer_request("Wat doet het BUIT?", hostile))
     assert len(server.requests) == 1
     request = server.requests[0]
     assert request["model"] == "fake-model" and request["stream"] is True
@@ -167,7 +169,7 @@ def test_timeout_raises_unavailable(server: FakeOpenAIServer) -> None:
     server.mode, server.delay = "slow", 3.0
     started = time.perf_counter()
     with pytest.raises(LLMUnavailable) as info:
-        answerer(server, timeout=0.5).answer("Wat is knock and talk?", PASSAGES)
+        answerer(server, timeout=0.5).answer(answer_request("Wat is knock and talk?", PASSAGES))
     assert time.perf_counter() - started < 2.5
     assert "0.5" in str(info.value)
 
@@ -175,19 +177,34 @@ def test_timeout_raises_unavailable(server: FakeOpenAIServer) -> None:
 def test_server_error_raises_unavailable(server: FakeOpenAIServer) -> None:
     server.mode = "error"
     with pytest.raises(LLMUnavailable) as info:
-        answerer(server).answer("Wat is knock and talk?", PASSAGES)
+        answerer(server).answer(answer_request("Wat is knock and talk?", PASSAGES))
     assert "500" in str(info.value)
 
 
 def test_unreachable_port_raises_unavailable() -> None:
     port = free_port()  # free a moment ago, nothing listens there
-    config = LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="x", timeout=2)
+    config = LLMSettings(base_url=f"http://127.0.0.1:{port}/v1", model="x", timeout=2)
     with pytest.raises(LLMUnavailable) as info:
-        LLMAnswerer(config).answer("Wat is knock and talk?", PASSAGES)
+        LLMAnswerer(config).answer(answer_request("Wat is knock and talk?", PASSAGES))
     assert "verbinding" in str(info.value)
     notice = fallback_notice(str(info.value))
     assert notice.startswith("Het taalmodel is niet bereikbaar (geen verbinding met")
     assert notice.endswith("); dit antwoord is extractief samengesteld.")
+
+
+def test_without_a_server_url_the_answerer_is_unavailable() -> None:
+    with pytest.raises(LLMUnavailable, match="geen VRAAGBAAK_LLM_BASE_URL ingesteld"):
+        LLMAnswerer(LLMSettings()).answer(answer_request("Wat is knock and talk?", PASSAGES))
+
+
+def test_the_chat_client_is_built_once(server: FakeOpenAIServer) -> None:
+    server.reply = "Knock and talk startte in april 2020 [3]."
+    llm = answerer(server)
+    llm.warm()
+    client = llm._chat
+    for _ in range(2):
+        assert not llm.answer(answer_request("Wanneer startte Knock and talk?", PASSAGES)).abstained
+    assert llm._chat is client and len(server.requests) == 2
 
 
 def test_clean_markers_variants() -> None:

@@ -4,8 +4,7 @@ section and the quoted sentence; document text cannot break the layout."""
 from __future__ import annotations
 
 from assistant.memo import escape_markdown, format_date, render_citation, render_memo
-from assistant.prompts import ABSTAIN_TEXT
-from assistant.types import Answer, Citation
+from assistant.types import ABSTAIN_TEXT, Answer, Citation
 
 ZVH_QUOTE = (
     "In het Zorg- en Veiligheidshuis participeren verschillende partners uit de zorg- en "

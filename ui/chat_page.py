@@ -12,13 +12,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from assistant.service import (
-    MAX_QUESTION_CHARS,
-    Assistant,
-    Conversation,
-    QuestionError,
-    clean_question,
-)
+from assistant.conversation import Conversation
+from assistant.service import Assistant
+from assistant.stages.understand import MAX_QUESTION_CHARS, clean_question
+from foundation.errors import QuestionError
 from foundation.settings import Settings
 from ui.answer_view import Turn, render_answer
 from ui.feedback import feedback_path
@@ -35,8 +32,11 @@ INPUT_CAP = 5 * MAX_QUESTION_CHARS
 @st.cache_resource(show_spinner="De index wordt geopend…")
 def open_assistant(settings: Settings) -> Assistant:
     """Cached per settings: a changed VRAAGBAAK_HOME opens another index. Exceptions are
-    not cached, so after `vraagbaak ingest` a reload of the page simply works."""
-    return Assistant.open(settings)
+    not cached, so after `vraagbaak ingest` a reload of the page simply works. Warmed here,
+    so the first question does not pay for building the answerers."""
+    assistant = Assistant.open(settings)
+    assistant.warm()
+    return assistant
 
 
 def _state() -> tuple[list[Turn], Conversation]:
@@ -169,7 +169,7 @@ def render_chat() -> None:
         return
 
     turns, conversation = _state()
-    choices = render_controls(status, new_conversation)
+    choices = render_controls(status, new_conversation, llm_enabled=settings.llm.enabled)
     download_slot = st.sidebar.empty()
     render_status(status)
 

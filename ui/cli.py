@@ -91,7 +91,7 @@ def _docs(args: argparse.Namespace) -> list[str] | None:
 
 def _check_question(args: argparse.Namespace) -> None:
     """Refuse a bad question before paying for opening the index (seconds)."""
-    from assistant.service import clean_question
+    from assistant.stages.understand import clean_question
 
     if args.questions:
         return
@@ -131,7 +131,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.service import Conversation
+    from assistant.conversation import Conversation
 
     try:
         _check_question(args)

@@ -6,13 +6,9 @@ forgiving: a half-written or older file is skipped, not a crash of the page.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REPORTS = ROOT / "evals" / "reports"
 
 
 @dataclass(frozen=True)
@@ -37,10 +33,6 @@ HEADLINES = (
 RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10")
 ANSWER_KEYS = ("citation_precision", "citation_recall", "abstention_accuracy", "token_f1")
 FAILURE_RANK = 5
-
-
-def reports_dir() -> Path:
-    return Path(os.environ.get("VRAAGBAAK_REPORTS") or DEFAULT_REPORTS).expanduser()
 
 
 def list_runs(folder: Path) -> list[Path]:

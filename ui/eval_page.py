@@ -25,7 +25,6 @@ from ui.eval_data import (
     load_run,
     long_table,
     metric_table,
-    reports_dir,
     run_label,
 )
 from ui.feedback import export_bytes, feedback_path, read_feedback
@@ -58,7 +57,8 @@ st.caption(
     "feedback van medewerkers."
 )
 
-folder = reports_dir()
+settings = Settings.from_env()
+folder = settings.reports_dir
 loaded = [(p, d) for p in list_runs(folder) if (d := load_run(p)) is not None]
 
 if not loaded:
@@ -139,7 +139,7 @@ else:
 
 st.divider()
 st.subheader("Feedback van medewerkers")
-db = feedback_path(Settings.from_env().home)
+db = feedback_path(settings.home)
 try:
     entries = read_feedback(db)
 except Exception as exc:  # a damaged file must not hide the eval results above

@@ -248,13 +248,3 @@ def answer_caption(answer: Answer) -> str:
     sources = len(answer.citations)
     noun = "bron" if sources == 1 else "bronnen"
     return f"{sources} {noun} · {mode}{seconds}"
-
-
-def llm_configured() -> bool:
-    """Whether an LLM is set up (VRAAGBAAK_LLM_*); the mode switch is only offered then."""
-    from assistant.llm import LLMConfig
-
-    try:
-        return bool(LLMConfig.from_env().enabled)
-    except Exception:  # a broken LLM setting must not take the page down
-        return False

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ingest.index import IndexStatus
-from ui.page_logic import MODE_LABELS, llm_configured, status_rows
+from ui.page_logic import MODE_LABELS, status_rows
 
 DOCS_KEY = "doc_filter"
 MODE_KEY = "answer_mode"
@@ -21,7 +21,11 @@ class Choices:
     mode: str
 
 
-def render_controls(status: IndexStatus, on_new_conversation: object) -> Choices:
+def render_controls(
+    status: IndexStatus, on_new_conversation: object, *, llm_enabled: bool
+) -> Choices:
+    """The document filter, the answer mode (offered only when an LLM is configured) and the
+    new-conversation button."""
     sb = st.sidebar
     titles = status.doc_titles
     sb.subheader("Zoeken in")
@@ -37,7 +41,7 @@ def render_controls(status: IndexStatus, on_new_conversation: object) -> Choices
     doc_ids = [d for d in chosen if d in titles] or None
 
     sb.subheader("Antwoord")
-    has_llm = llm_configured()
+    has_llm = llm_enabled
     mode = sb.radio(
         "Antwoordmodus",
         options=list(MODE_LABELS),

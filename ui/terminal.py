@@ -61,7 +61,7 @@ def print_answer(answer: Answer, memo: bool = False) -> None:
 
 def chat_loop(assistant, doc_ids: list[str] | None, mode: str | None = None) -> int:
     """A conversation in the terminal: follow-ups use the earlier turns."""
-    from assistant.service import Conversation
+    from assistant.conversation import Conversation
     from foundation.errors import QuestionError
 
     conversation = Conversation()

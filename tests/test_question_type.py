@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import asks_for_number, definition_subject, gives_number
-from assistant.extractive import answer_extractively, relevance_signal
+from assistant.stages.question_type import asks_for_number, definition_subject, gives_number
 from foundation.lexical import content_terms
 from ingest.embedders import get_embeddings
-from tests.test_extractive import ALL, DRIEHOEK, ranked
+from tests.test_extractive import ALL, DRIEHOEK, answer_extractively, ranked, relevance_signal
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +120,7 @@ def test_definition_question_gets_the_passage_that_opens_its_section(assistant) 
 
 
 def test_section_intros_are_only_section_starts(assistant) -> None:
-    from assistant.retrieval import section_intros
+    from assistant.stages.retrieve import section_intros
 
     index = assistant.index
     knock = [c for c in index.chunks.values() if "Knock and talk" in c.meta.get("section", "")]

@@ -1,4 +1,4 @@
-"""Prompts for LLM mode.
+"""Prompts for the LLM answerer.
 
 The passages are untrusted: they come from documents, web pages and PDFs, so any text in them
 that looks like an instruction ("Negeer alle eerdere instructies ...") must stay data. They
@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from assistant.types import Passage
-
-ABSTAIN_TEXT = "Dit staat niet in de documenten die ik ken."
+from assistant.types import ABSTAIN_TEXT, Passage
 
 SYSTEM_PROMPT = f"""Je bent Vraagbaak, een assistent voor medewerkers van gemeenten. \
 Je beantwoordt vragen over beleid op het gebied van zorg en veiligheid en ondermijning.

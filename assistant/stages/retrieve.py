@@ -1,9 +1,9 @@
-"""Hybrid retrieval: dense (e5 in Chroma) and BM25 candidates fused by reciprocal rank.
+"""Stage 2, retrieve: dense (e5 in Chroma) and BM25 candidates fused by reciprocal rank.
 
 RRF needs no score calibration between the two lists, which matters because cosine and
 BM25 scores live on different scales and shift with the corpus. k=60 is the usual constant
-(Cormack et al., 2009); the dense list gets a slightly larger weight because e5 copes with
-paraphrase, which staff questions are full of.
+(Cormack et al., 2009). A "Wat is X?" question also gives the passage that opens the section
+named X the share of one more first place, because that passage says what X is.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_type import definition_subject
-from assistant.types import Passage
+from assistant.types import Passage, Question
 from foundation.lexical import content_terms, same_stem
 from foundation.sections import split_path
 from ingest.index import IndexReader, StoredChunk
@@ -22,12 +21,19 @@ from ingest.index import IndexReader, StoredChunk
 RRF_K = 60
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 1.0
-CANDIDATES = 40
+# How deep each list (dense, BM25) is read before fusing.
+RETRIEVAL_DEPTH = 40
 INTRO_BONUS = 1.0 / (RRF_K + 1)
+
+# (chunk id, RRF score, dense rank, BM25 rank), best first
+Fused = list[tuple[str, float, int | None, int | None]]
 
 
 @dataclass
 class Retrieval:
+    """Fused candidates, best first, with their ranks in each list and their cosine to the
+    question; the query vector travels on so no later stage embeds the question again."""
+
     passages: list[Passage]
     query_vector: np.ndarray
 
@@ -59,9 +65,7 @@ def _spans(raw: object) -> list[tuple[int, str]]:
         return []
 
 
-def fuse(
-    dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
-) -> list[tuple[str, float, int | None, int | None]]:
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> Fused:
     """(chunk id, RRF score, dense rank, bm25 rank), best first."""
     scores: dict[str, float] = {}
     dense_rank: dict[str, int] = {}
@@ -108,9 +112,7 @@ def section_intros(index: IndexReader, chunk_ids: list[str], subject: str) -> se
     return found
 
 
-def boost_intros(
-    fused: list[tuple[str, float, int | None, int | None]], intros: set[str]
-) -> list[tuple[str, float, int | None, int | None]]:
+def boost_intros(fused: Fused, intros: set[str]) -> Fused:
     """A section intro gets the RRF share of a first place in one more list."""
     if not intros:
         return fused
@@ -120,19 +122,22 @@ def boost_intros(
 
 def retrieve(
     index: IndexReader,
-    query: str,
-    k: int = 10,
+    question: Question,
+    limit: int,
     doc_ids: list[str] | None = None,
-    candidates: int = CANDIDATES,
+    depth: int = RETRIEVAL_DEPTH,
 ) -> Retrieval:
-    vector = index.query_vector(query)
-    dense = index.dense(vector, candidates, doc_ids)
-    lexical = index.bm25.search(query, candidates, doc_ids)
+    """The best `limit` fused passages for question.query, optionally within some documents.
+    Each carries its fused score and rank, its rank in either list, and its cosine to the
+    query (looked up for passages that only BM25 found)."""
+    vector = index.query_vector(question.query)
+    dense = index.dense(vector, depth, doc_ids)
+    lexical = index.bm25.search(question.query, depth, doc_ids)
     fused = fuse(dense, lexical)
-    subject = definition_subject(query)
-    if subject:
-        fused = boost_intros(fused, section_intros(index, [c for c, *_ in fused], subject))
-    fused = fused[:k]
+    if question.definition_subject:
+        intros = section_intros(index, [c for c, *_ in fused], question.definition_subject)
+        fused = boost_intros(fused, intros)
+    fused = fused[:limit]
     cosine = dict(dense)
     missing = [cid for cid, *_ in fused if cid not in cosine]
     cosine.update(index.similarity(vector, missing))

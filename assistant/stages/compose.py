@@ -1,0 +1,143 @@
+"""An extractive answer from scored evidence: choose the sentences, order them, mark each with
+the number of its passage, and quote exactly what was used.
+
+Why extractive: staff paste answers into memos, so every sentence must be verifiably in a
+source. Nothing is generated; the answer is a selection of source sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from assistant.stages.candidates import BULLET, Sentence
+from assistant.types import ABSTAIN_TEXT, QUOTE_GAP, Answer, Citation, Passage
+
+MAX_SENTENCES = 5
+LIST_MAX_SENTENCES = 7
+DUPLICATE_JACCARD = 0.75
+# Sentences of *other* passages this far below the best one are padding, not answer. A
+# non-list answer quotes one passage only (margin 0: another passage would have to beat the
+# best sentence, which it cannot): a wrong citation costs staff more than a missing one.
+KEEP_MARGIN = 0.0
+LIST_KEEP_MARGIN = 0.04
+# Neighbours from the best sentence's own passage read as one coherent statement, so they
+# may trail the best sentence further.
+SAME_PASSAGE_MARGIN = 0.12
+
+
+def sentence_key(text: str) -> str:
+    """How given sentences are recognised again: case and whitespace do not matter."""
+    return " ".join(text.split()).lower()
+
+
+# ---------------------------------------------------------------------------- selection
+
+
+def _is_duplicate(c: Sentence, chosen: list[Sentence], passages: Sequence[Passage]) -> bool:
+    """Overlapping chunks repeat sentences; the same claim twice adds nothing."""
+    for other in chosen:
+        if not c.terms or not other.terms:
+            if c.text == other.text:
+                return True
+            continue
+        jac = len(c.terms & other.terms) / len(c.terms | other.terms)
+        if jac >= DUPLICATE_JACCARD:
+            return True
+        if passages[c.passage_index].doc_id == passages[other.passage_index].doc_id and (
+            c.text in other.text or other.text in c.text
+        ):
+            return True
+    return False
+
+
+def select(
+    scored: list[Sentence],
+    passages: Sequence[Passage],
+    as_list: bool,
+    given: Collection[str] = (),
+) -> list[Sentence]:
+    """The answer's sentences, best first. given: sentence_key()s earlier answers in the
+    conversation quoted; they are not used as padding, so a follow-up that lands on the same
+    passage gives its best sentence plus what was not said yet."""
+    limit = max(MAX_SENTENCES, LIST_MAX_SENTENCES) if as_list else MAX_SENTENCES
+    margin = LIST_KEEP_MARGIN if as_list else KEEP_MARGIN
+    ranked = sorted(scored, key=lambda c: -c.score)
+    best = ranked[0]
+    chosen: list[Sentence] = []
+    for c in ranked:
+        if len(chosen) >= limit:
+            break
+        if chosen and given and sentence_key(c.text) in given:
+            continue  # said before in this conversation: only the best sentence may repeat
+        allowed = SAME_PASSAGE_MARGIN if c.passage_index == best.passage_index else margin
+        if c.score >= best.score - max(margin, allowed) and not _is_duplicate(c, chosen, passages):
+            chosen.append(c)
+    return chosen
+
+
+def order(chosen: list[Sentence]) -> list[Sentence]:
+    """Passages in order of their best sentence; sentences of one passage in document order,
+    so a passage's sentences read as they were written."""
+    groups: dict[int, list[Sentence]] = {}
+    for c in chosen:  # chosen is best-first, so groups are created best-first
+        groups.setdefault(c.passage_index, []).append(c)
+    return [c for group in groups.values() for c in sorted(group, key=lambda s: s.start)]
+
+
+# ---------------------------------------------------------------------------- composition
+
+
+def _with_marker(text: str, n: int) -> str:
+    """Put [n] before the final full stop so the marker reads as part of the sentence."""
+    body = BULLET.sub("", text).strip()
+    body = re.sub(r"\s+", " ", body)
+    if body.endswith((".", "!", "?")) and not body.endswith("..."):
+        return f"{body[:-1]} [{n}]{body[-1]}"
+    if body.endswith((",", ";")):
+        return f"{body[:-1]} [{n}]"
+    return f"{body} [{n}]"
+
+
+def _quote(passage: Passage, sentences: list[Sentence]) -> str:
+    """The cited sentence(s) as exact text of the passage; gaps shown as an ellipsis."""
+    parts: list[str] = []
+    run_start, run_end = sentences[0].start, sentences[0].end
+    for s in sentences[1:]:
+        gap = passage.text[run_end : s.start]
+        if gap.strip() == "":
+            run_end = s.end
+        else:
+            parts.append(passage.text[run_start:run_end])
+            run_start, run_end = s.start, s.end
+    parts.append(passage.text[run_start:run_end])
+    return QUOTE_GAP.join(parts)
+
+
+def compose(
+    ordered: list[Sentence], passages: Sequence[Passage], as_list: bool
+) -> tuple[str, list[Citation]]:
+    """Answer text with [n] markers (a "- " list when as_list) and one citation per passage,
+    numbered in order of first use."""
+    number: dict[int, int] = {}
+    for c in ordered:
+        number.setdefault(c.passage_index, len(number) + 1)
+    lines = [_with_marker(c.text, number[c.passage_index]) for c in ordered]
+    text = "\n".join(f"- {line}" for line in lines) if as_list else " ".join(lines)
+    citations = []
+    for pi, n in number.items():
+        own = sorted((c for c in ordered if c.passage_index == pi), key=lambda s: s.start)
+        citations.append(Citation.from_passage(n, passages[pi], _quote(passages[pi], own)))
+    return text, citations
+
+
+def abstain(question: str, passages: Sequence[Passage] = ()) -> Answer:
+    """The honest answer when the documents do not cover the question."""
+    return Answer(
+        question=question,
+        text=ABSTAIN_TEXT,
+        citations=[],
+        mode="extractive",
+        abstained=True,
+        passages=list(passages),
+    )

@@ -1,0 +1,99 @@
+"""What kind of answer a question wants, read from its wording alone.
+
+Three kinds change what the assistant does: a list question ("Welke …", "Noem …") gathers
+items from several passages; a number question ("Hoeveel …", "Wat kost …") is only answered
+by a sentence with a number in it, which similarity alone cannot see; a definition question
+("Wat is X?") is best answered by the passage that opens the section named X. Other kinds
+(who / when / why) made no measurable difference (evals/CALIBRATION.md), so they are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PREFIX = r"^\s*(?:en\s+|maar\s+|dus\s+)?"
+
+# ---------------------------------------------------------------------------- lists
+
+_LIST_START = re.compile(
+    r"^\s*(welke|noem|geef\s+een\s+overzicht|wat\s+zijn|wie\s+zijn|wat\s+voor|"
+    r"op\s+welke|met\s+welke|in\s+welke|hoe\s+ziet|opsomming)\b",
+    re.IGNORECASE,
+)
+_PLURAL_HINT = re.compile(
+    r"\b(partners|partijen|onderdelen|onderwerpen|stappen|instrumenten|maatregelen|"
+    r"voorbeelden|knelpunten|risico's|risico’s|taken|rollen|organisaties|pijlers|"
+    r"bronnen|gemeenten|tips|lessen|factoren|signalen|middelen|bevoegdheden)\b",
+    re.IGNORECASE,
+)
+_OPEN_START = re.compile(r"^\s*(en\s+)?(wat|wie|met\s+wie|waarmee|waaruit)\b", re.IGNORECASE)
+
+
+def is_list_question(question: str) -> bool:
+    """List questions want several items gathered across passages, not one best sentence.
+
+    A plural noun alone is not enough ("Hoeveel gemeenten ..." wants one number), so it
+    only counts after an open question word.
+    """
+    if _LIST_START.search(question):
+        return True
+    return bool(_OPEN_START.search(question) and _PLURAL_HINT.search(question))
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_NUMBER_QUESTION = re.compile(
+    _PREFIX + r"(?:hoeveel|hoe\s+(?:groot|veel|vaak|lang|hoog|duur)|"
+    r"welk\s+(?:percentage|bedrag|aantal)|wat\s+(?:kost|kosten)|wat\s+zijn\s+de\s+kosten)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    r"één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|"
+    r"vijftig|honderd|duizend|miljoen|miljard|procent|helft|derde|kwart|meerderheid|enkele"
+)
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+def asks_for_number(question: str) -> bool:
+    """ "Hoeveel ...?", "Hoe hoog/groot/lang ...?", "Wat kost ...?" and the like.
+
+    A passage about the fine's procedure matches "Hoe hoog is de boete?" well without ever
+    naming an amount. The price of asking for a digit or number word: a count the documents
+    only give as an enumeration ("de wijken Kanaleneiland, Hoograven en Rivierenwijk") does
+    not answer "Hoeveel wijken ...?".
+    """
+    return bool(_NUMBER_QUESTION.search(question))
+
+
+def gives_number(sentence: str, question: str) -> bool:
+    """A number in the sentence that the question does not already contain."""
+    asked = {m.lower() for m in _NUMBER.findall(question)}
+    return any(m.lower() not in asked for m in _NUMBER.findall(sentence))
+
+
+# ---------------------------------------------------------------------------- definitions
+
+_DEFINITION_QUESTION = re.compile(
+    _PREFIX + r"wat\s+(?:is|zijn|betekent|houdt|doet|doen)\s+(?:een\s+|het\s+|de\s+)?(?P<x>.+?)"
+    r"(?:\s+in)?\s*\??$"
+    r"|" + _PREFIX + r"wat\s+(?:wordt|worden)\s+(?:er\s+)?(?:bedoeld|verstaan)\s+(?:met|onder)\s+"
+    r"(?:een\s+|het\s+|de\s+)?(?P<y>.+?)\s*\??$"
+    r"|^\s*(?P<z>[^?]+?)\s*[,:–-]?\s*wat\s+is\s+dat\s*\??$",
+    re.IGNORECASE,
+)
+DEFINITION_MAX_WORDS = 5
+
+
+def definition_subject(question: str) -> str | None:
+    """X in "Wat is X?", "Wat doet een X?", "Wat wordt bedoeld met X?", "X, wat is dat?".
+
+    Only short subjects: "Wat is de rol van de burgemeester bij de aanpak van ondermijning?"
+    asks about a relation, not for what something is.
+    """
+    m = _DEFINITION_QUESTION.match(question)
+    if not m:
+        return None
+    subject = (m.group("x") or m.group("y") or m.group("z") or "").strip()
+    if not subject or len(subject.split()) > DEFINITION_MAX_WORDS:
+        return None
+    return subject
