@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.markdown import escape_inline, escape_line_start, escape_markdown
 from assistant.types import ABSTAIN_TEXT, Answer, Citation
 from foundation.sections import page_label
 
@@ -18,44 +19,23 @@ MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
 ).split()
 
-# Only what changes layout: emphasis, code, HTML, tables, links. Fewer escapes keep the text
-# readable when it is pasted raw into a memo. ">" only matters at the start of a line (a
-# quote), which _LINE_START handles, so section paths keep their plain separator.
-_SPECIAL = re.compile(r"([\\`*_\[\]<|])")
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
-_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+=#>])(\s|$)")
-
-
-def _inline(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text).strip())
-
-
-def escape_markdown(text: str) -> str:
-    """Escape characters that change Markdown layout; whitespace is folded to one line."""
-    return _LINE_START.sub(_escape_line_start, _inline(text))
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    """ "2019. Eind" or "- item" at the start would become a list."""
-    if m.group(2) is not None:
-        return f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}"
-    return f"{m.group(5)}\\{m.group(6)}{m.group(7)}"
 
 
 def _escape_keeping_markers(text: str) -> str:
     parts: list[str] = []
     last = 0
     for m in _MARKER.finditer(text):
-        parts.append(_inline(text[last : m.start()]) if m.start() > last else "")
+        parts.append(escape_inline(text[last : m.start()]) if m.start() > last else "")
         parts.append(m.group())
         last = m.end()
-    parts.append(_inline(text[last:]))
+    parts.append(escape_inline(text[last:]))
     joined = ""
     for part in parts:  # escape_markdown strips, so restore single spaces around markers
         if joined and part and not part.startswith((".", ",", ";", ":", "!", "?", ")")):
             joined += " "
         joined += part
-    return _LINE_START.sub(_escape_line_start, joined)
+    return escape_line_start(joined)
 
 
 def _answer_markdown(text: str) -> str:

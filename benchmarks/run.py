@@ -148,12 +148,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def load_questions(path: Path = QA) -> list[str]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                out.append(str(json.loads(line)["question"]))
-    return out
+    from assistant.question_file import read_questions
+
+    return [str(item["question"]) for item in read_questions(path)]
 
 
 # --- stages ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from evals.compare import (
     metrics_of,
     ordered_names,
 )
+from evals.failures import FAILURE_RANK, Failure, failures
 from foundation.sections import location
 
 SUMMARY_METRICS = METRIC_ORDER  # one display order for every table
@@ -35,31 +36,28 @@ ANSWER_SERIES = (
     "token_f1",
     "rouge_l",
 )
-FAILURE_TOP_K = 5
 
 
 # ---------------------------------------------------------------------------- failures
 
 
+def _reason(f: Failure) -> str:
+    if f.kind == "error":
+        return f"error: {f.error}"
+    if f.kind == "answered_none":
+        return "answered a question the documents do not answer (should abstain)"
+    if f.kind == "missed_gold":
+        where = "not in the results" if f.rank is None else f"first at rank {f.rank}"
+        return f"retrieval missed gold in the top {FAILURE_RANK} ({where})"
+    if f.kind == "abstained":
+        return "abstained on an answerable question"
+    return f"cited passage without gold: {f.markers}"
+
+
 def failure_reasons(q: dict[str, Any]) -> list[str]:
-    """Why a question needs a human look; empty when it went right."""
-    reasons = [f"error: {e}" for e in q.get("errors") or []]
-    if q["type"] == "none":
-        if not q["abstained"]:
-            reasons.append("answered a question the documents do not answer (should abstain)")
-        return reasons
-    rank = q.get("first_hit_rank")
-    if rank is None or rank > FAILURE_TOP_K:
-        where = "not in the results" if rank is None else f"first at rank {rank}"
-        reasons.append(f"retrieval missed gold in the top {FAILURE_TOP_K} ({where})")
-    if q["abstained"]:
-        reasons.append("abstained on an answerable question")
-    else:
-        bad = [c for c in q.get("citations") or [] if not c.get("holds_gold")]
-        if bad:
-            ns = ", ".join(f"[{c.get('n')}]" for c in bad)
-            reasons.append(f"cited passage without gold: {ns}")
-    return reasons
+    """Why a question needs a human look (evals/failures.py), in English; empty when it went
+    right."""
+    return [_reason(f) for f in failures(q)]
 
 
 # ---------------------------------------------------------------------------- formatting

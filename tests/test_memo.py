@@ -3,7 +3,8 @@ section and the quoted sentence; document text cannot break the layout."""
 
 from __future__ import annotations
 
-from assistant.memo import escape_markdown, format_date, render_citation, render_memo
+from assistant.markdown import escape_markdown
+from assistant.memo import format_date, render_citation, render_memo
 from assistant.types import ABSTAIN_TEXT, Answer, Citation
 
 ZVH_QUOTE = (

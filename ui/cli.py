@@ -6,12 +6,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import foundation  # noqa: F401  (offline defaults before any library import)
-from foundation.errors import QuestionError, QuestionsFileError, UserError
+from assistant.question_file import read_questions
+from foundation.errors import QuestionError, UserError
 from foundation.settings import Settings
 
 
@@ -64,21 +64,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _read_questions(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise QuestionsFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(item, dict) or "question" not in item:
-                raise QuestionsFileError(f"{path}:{number}: needs a 'question' field")
-            item.setdefault("id", f"line{number}")
-            yield item
-
-
 def _open_assistant(args: argparse.Namespace):
     from assistant.service import Assistant
 
@@ -107,7 +92,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     assistant = _open_assistant(args)
     if args.questions:
-        for item in _read_questions(Path(args.questions)):
+        for item in read_questions(Path(args.questions)):
             try:
                 results = [
                     p.to_search_json()
@@ -141,7 +126,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     mode = args.mode
     if args.questions:
         conversations: dict[str, Conversation] = {}
-        for item in _read_questions(Path(args.questions)):
+        for item in read_questions(Path(args.questions)):
             conv = None
             if item.get("conversation"):
                 conv = conversations.setdefault(str(item["conversation"]), Conversation())

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.failures import FAILURE_RANK, Failure, failures
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -32,7 +34,6 @@ HEADLINES = (
 )
 RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10")
 ANSWER_KEYS = ("citation_precision", "citation_recall", "abstention_accuracy", "token_f1")
-FAILURE_RANK = 5
 
 
 def list_runs(folder: Path) -> list[Path]:
@@ -111,29 +112,27 @@ def history(runs: list[tuple[Path, dict[str, Any]]], keys: tuple[str, ...]) -> d
     }
 
 
+def _reden(f: Failure) -> str:
+    if f.kind == "error":
+        return f"fout: {f.error}"
+    if f.kind == "answered_none":
+        return "gaf antwoord terwijl de documenten dit niet beantwoorden"
+    if f.kind == "missed_gold":
+        where = "niet gevonden" if f.rank is None else f"pas op plaats {f.rank}"
+        return f"juiste passage niet in de top {FAILURE_RANK} ({where})"
+    if f.kind == "abstained":
+        return "gaf geen antwoord op een beantwoordbare vraag"
+    return f"bron zonder juiste passage: {f.markers}"
+
+
 def failure_reasons(q: dict[str, Any]) -> list[str]:
-    """Why a question needs a human look, in Dutch; empty when it went right. Same rules as
-    the HTML report, so both show the same failures."""
-    reasons = [f"fout: {e}" for e in q.get("errors") or []]
-    if q.get("type") == "none":
-        if not q.get("abstained"):
-            reasons.append("gaf antwoord terwijl de documenten dit niet beantwoorden")
-        return reasons
-    rank = q.get("first_hit_rank")
-    if rank is None or rank > FAILURE_RANK:
-        where = "niet gevonden" if rank is None else f"pas op plaats {rank}"
-        reasons.append(f"juiste passage niet in de top {FAILURE_RANK} ({where})")
-    if q.get("abstained"):
-        reasons.append("gaf geen antwoord op een beantwoordbare vraag")
-    else:
-        bad = [c for c in q.get("citations") or [] if not c.get("holds_gold")]
-        if bad:
-            numbers = ", ".join(f"[{c.get('n')}]" for c in bad)
-            reasons.append(f"bron zonder juiste passage: {numbers}")
-    return reasons
+    """Why a question needs a human look (the rule of evals/failures.py, which the HTML report
+    shares), in Dutch; empty when it went right."""
+    return [_reden(f) for f in failures(q)]
 
 
-def failures(data: dict[str, Any]) -> list[dict[str, str]]:
+def failed_questions(data: dict[str, Any]) -> list[dict[str, str]]:
+    """One row per failed question of a result file, for the page's failure list."""
     rows = []
     for q in data.get("questions") or []:
         reasons = failure_reasons(q)

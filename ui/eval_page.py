@@ -17,7 +17,7 @@ from ui.eval_data import (
     ANSWER_KEYS,
     HEADLINES,
     RETRIEVAL_KEYS,
-    failures,
+    failed_questions,
     format_delta,
     format_metric,
     history,
@@ -113,7 +113,7 @@ else:
         trend = pd.DataFrame(history(loaded, ("hit@5", "mrr@10", "citation_precision"))).T
         st.line_chart(trend)
 
-    rows = failures(data)
+    rows = failed_questions(data)
     st.subheader(f"Fouten: {len(rows)} van {len(data.get('questions') or [])} vragen")
     for row in rows:
         with st.expander(f"{row['id']} ({row['type']}) — {row['reden']}"):

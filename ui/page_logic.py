@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from assistant.markdown import escape_label
 from assistant.memo import render_citation, render_memo
 from assistant.types import Answer, Citation
 from foundation.errors import (
@@ -172,19 +173,12 @@ def where(c: Citation) -> str:
     return location(c.page, c.section)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
-
-
-def md_escape(text: str) -> str:
-    """Expander labels are Markdown; a title with `*` or `[` must stay literal."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
 def source_label(c: Citation) -> str:
     """Short enough for one or two lines: the full section path is inside the source."""
     short = location(c.page, path_tail(c.section, 1), section_mark="")
     rest = c.title + (f" — {short}" if short else "")
-    return f"[{c.n}] {md_escape(rest)}"  # "[1] " alone is no Markdown link
+    # Expander labels are Markdown; "[1] " alone is no Markdown link.
+    return f"[{c.n}] {escape_label(rest)}"
 
 
 def source_meta_html(c: Citation) -> str:
