@@ -64,7 +64,7 @@ class Passage:
         return found
 
     def to_search_json(self) -> dict[str, Any]:
-        """The `vraagbaak search --json` shape (DESIGN.md contract)."""
+        """The `vraagbaak search --json` shape (contract: docs/ARCHITECTURE.md)."""
         return {
             "rank": self.rank,
             "doc_id": self.doc_id,
@@ -144,7 +144,7 @@ class Answer:
     flagged: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """The `vraagbaak ask --json` shape (DESIGN.md contract) plus extra fields."""
+        """The `vraagbaak ask --json` shape (contract: docs/ARCHITECTURE.md)."""
         return {
             "answer": self.text,
             "abstained": self.abstained,

@@ -2,7 +2,7 @@
 
 Exit codes: 0 run finished and (if asked) the gate passed; 1 the gate failed; 2 the input was
 unusable (bad Q&A file, unreadable baseline) — a broken input must not look like a regression.
-With --json stdout carries only the metrics object (the DESIGN.md contract); everything else
+With --json stdout carries only the metrics object (docs/ARCHITECTURE.md); everything else
 (progress bar, comparison, file paths) goes to stderr so scripts can pipe stdout into jq.
 """
 

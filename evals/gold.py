@@ -1,8 +1,9 @@
 """Gold matching: does a retrieved passage hold a gold quote?
 
 The Q&A set locates gold text by verbatim quotes, not by chunk ids, so every figure survives a
-change of chunking, cleaning or page layout (DESIGN.md). The rule: lowercase, keep only letters and
-digits, and a passage is gold for a quote when it contains any 40-character window of that quote.
+change of chunking, cleaning or page layout (docs/ARCHITECTURE.md). The rule: lowercase, keep
+only letters and digits, and a passage is gold for a quote when it contains any 40-character
+window of that quote.
 Dropping punctuation and whitespace makes undone hyphenation ("onder-\\nmijnende") and collapsed
 line breaks invisible; the window makes a quote that straddles two chunks count for the chunk
 that holds a real piece of it (40 characters is about six Dutch words: too long to match by

@@ -1,6 +1,7 @@
 """Run a Q&A set through an assistant and turn the answers into per-question records and metrics.
 
-Works on any JSONL file in the DESIGN.md format, so a site can evaluate on its own questions.
+Works on any JSONL file in the Q&A format (docs/ARCHITECTURE.md), so a site can evaluate on
+its own questions.
 The assistant is duck-typed (anything with `search(question, k=...)` and `ask(question, ...)`
 returning assistant.types objects), which lets unit tests use a fake and keeps this module
 independent of how retrieval is built.
@@ -32,7 +33,8 @@ NO_DOC = "(no document)"
 
 
 class QAFormatError(ValueError):
-    """The Q&A file is not in the DESIGN.md format; the message names every bad line."""
+    """The Q&A file is not in the Q&A format (docs/ARCHITECTURE.md); the message names every
+    bad line."""
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class IngestReport:
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The DESIGN.md contract, plus what went wrong."""
+        """The `vraagbaak ingest --json` shape (contract: docs/ARCHITECTURE.md), with what went
+        wrong."""
         return {
             "added": len(self.added),
             "updated": len(self.updated),

@@ -1,4 +1,5 @@
-"""The command line as scripts use it: JSON shapes of DESIGN.md, batch forms, exit codes."""
+"""The command line as scripts use it (docs/ARCHITECTURE.md): JSON shapes, batch forms, exit
+codes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Checks on the fixed evaluation set evals/qa.jsonl and its metadata evals/qa_meta.json.
 
 Fast and offline: reads only the JSONL, the metadata and the raw corpus files. The gold rule is
-the one in DESIGN.md: lowercase, keep letters and digits (after NFKC), match 40-character windows.
+the one in docs/ARCHITECTURE.md (evals/gold.py): lowercase, keep letters and digits (after
+NFKC), match 40-character windows.
 """
 
 from __future__ import annotations

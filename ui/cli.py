@@ -1,4 +1,5 @@
-"""`vraagbaak` command line. The JSON shapes are a contract (DESIGN.md): scripts rely on them."""
+"""`vraagbaak` command line. The commands and JSON shapes are a contract scripts rely on
+(docs/ARCHITECTURE.md, "Command-line contract")."""
 
 from __future__ import annotations
 
