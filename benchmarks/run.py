@@ -467,7 +467,7 @@ def importtime_report(stderr: str, top: int = 60) -> str:
 
 
 def _git_commit() -> str:
-    from evals.runner import code_version
+    from evals.provenance import code_version
 
     return code_version()
 

@@ -20,7 +20,7 @@ from assistant.service import Assistant
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest
 from assistant.stages.relevance import MIN_RELEVANCE
 from assistant.stages.understand import understand
-from evals.runner import load_qa
+from evals.qa_set import load_qa
 
 
 def main() -> None:

@@ -22,8 +22,9 @@ from evals.compare import (
     format_value,
     ordered_names,
 )
+from evals.qa_set import QAFormatError
 from evals.report import write_report
-from evals.runner import QAFormatError, run_eval
+from evals.runner import run_eval
 
 DEFAULT_QA = Path(__file__).resolve().parent / "qa.jsonl"
 

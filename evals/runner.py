@@ -10,47 +10,22 @@ independent of how retrieval is built.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from evals import metrics as m
-from evals.gold import gold_quotes_hit, normalize
+from evals.gold import gold_quotes_hit
+from evals.provenance import build_meta
+from evals.qa_set import QAItem, load_qa
 
-QUESTION_TYPES = ("fact", "list", "why", "multi", "cross", "none")
 HIT_KS = (1, 3, 5, 10)
 NO_DOC = "(no document)"
-
-
-class QAFormatError(ValueError):
-    """The Q&A file is not in the Q&A format (docs/ARCHITECTURE.md); the message names every
-    bad line."""
-
-
-@dataclass(frozen=True)
-class QAItem:
-    id: str
-    question: str
-    answer: str
-    quotes: tuple[str, ...]
-    docs: tuple[str, ...]
-    type: str
-    line: int
-    conversation: str | None = None
-
-    @property
-    def answerable(self) -> bool:
-        return self.type != "none"
 
 
 @dataclass
@@ -65,87 +40,6 @@ class EvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-# ---------------------------------------------------------------------------- loading
-
-
-def _check_item(raw: Any, lineno: int) -> tuple[QAItem | None, list[str]]:
-    if not isinstance(raw, dict):
-        return None, ["expected a JSON object"]
-    errors = []
-    for key in ("id", "question", "answer", "doc", "type"):
-        if not isinstance(raw.get(key), str):
-            errors.append(f"'{key}' must be a string")
-    quotes = raw.get("quotes")
-    if not isinstance(quotes, list) or not all(isinstance(q, str) for q in quotes):
-        errors.append("'quotes' must be a list of strings")
-        quotes = []
-    qtype = raw.get("type")
-    if isinstance(qtype, str) and qtype not in QUESTION_TYPES:
-        errors.append(f"'type' is {qtype!r}, expected one of {', '.join(QUESTION_TYPES)}")
-    if qtype == "none" and quotes:
-        errors.append("a 'none' question must have empty 'quotes'")
-    if isinstance(qtype, str) and qtype != "none":
-        if not quotes:
-            errors.append(f"a '{qtype}' question needs at least one quote")
-        for i, q in enumerate(quotes):
-            if not normalize(q):
-                errors.append(f"quote {i} has no letters or digits, it can never match")
-    if isinstance(raw.get("question"), str) and not raw["question"].strip():
-        errors.append("'question' is empty")
-    conversation = raw.get("conversation")
-    if conversation is not None and not isinstance(conversation, str):
-        errors.append("'conversation' must be a string when present")
-    if errors:
-        return None, errors
-    docs = tuple(d.strip() for d in raw["doc"].split("|") if d.strip())
-    item = QAItem(
-        id=raw["id"],
-        question=raw["question"],
-        answer=raw["answer"],
-        quotes=tuple(quotes),
-        docs=docs,
-        type=raw["type"],
-        line=lineno,
-        conversation=conversation,
-    )
-    return item, []
-
-
-def load_qa(path: Path) -> list[QAItem]:
-    """Validate the whole file before running anything: a typo on line 80 should not surface after
-    ten minutes of asking. All problems are reported at once, each with its line number."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise QAFormatError(f"{path}: cannot read Q&A file: {exc}") from exc
-    items: list[QAItem] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        item, problems = _check_item(raw, lineno)
-        errors.extend(f"{path}:{lineno}: {p}" for p in problems)
-        if item is None:
-            continue
-        if item.id in seen:
-            errors.append(f"{path}:{lineno}: id {item.id!r} already used on line {seen[item.id]}")
-            continue
-        seen[item.id] = lineno
-        items.append(item)
-    if not items and not errors:
-        errors.append(f"{path}: no questions in file")
-    if errors:
-        raise QAFormatError("invalid Q&A file:\n  " + "\n  ".join(errors))
-    return items
 
 
 # ---------------------------------------------------------------------------- running
@@ -310,65 +204,6 @@ def group_by(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any
         for v in values or [NO_DOC]:
             groups.setdefault(v, []).append(r)
     return {name: aggregate(groups[name]) for name in sorted(groups)}
-
-
-# ---------------------------------------------------------------------------- provenance
-
-
-def _git(*args: str) -> str:
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, timeout=5, check=True
-    )
-    return done.stdout.strip()
-
-
-def code_version() -> str:
-    """The commit makes a result reproducible; `+dirty` warns that it was not the whole story."""
-    try:
-        sha = _git("rev-parse", "--short", "HEAD")
-        dirty = _git("status", "--porcelain", "--untracked-files=no")
-        if sha:
-            return sha + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        from importlib.metadata import version
-
-        return "vraagbaak " + version("vraagbaak")
-    except Exception:  # not installed: provenance is best effort
-        return "unknown"
-
-
-def _qa_meta(qa_path: Path) -> dict[str, Any] | None:
-    meta_path = qa_path.parent / "qa_meta.json"
-    if not meta_path.is_file():
-        return None
-    try:
-        data = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {"error": f"unreadable {meta_path.name}"}
-    if not isinstance(data, dict):
-        return None
-    return {key: data.get(key) for key in ("name", "version") if key in data}
-
-
-def build_meta(qa_path: Path, k: int, info: dict[str, Any] | None) -> dict[str, Any]:
-    info = dict(info or {})
-    settings = dict(info.pop("settings", {}) or {})
-    settings.setdefault("k", k)
-    return {
-        "qa_file": qa_path.name,
-        "qa_sha256": hashlib.sha256(qa_path.read_bytes()).hexdigest(),
-        "qa_meta": _qa_meta(qa_path),
-        "embedding_model": info.pop("embedding_model", None),
-        "corpus_hash": info.pop("corpus_hash", None),
-        "code_version": code_version(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "settings": settings,
-        "info": info,
-    }
 
 
 def _warm_up(assistant: Any, k: int) -> None:

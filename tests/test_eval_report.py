@@ -16,8 +16,9 @@ import pytest
 
 from assistant.types import Answer, Citation, Passage
 from evals.cli import main_eval
+from evals.qa_set import QAFormatError, load_qa
 from evals.report import failure_reasons, write_report
-from evals.runner import EvalResult, QAFormatError, load_qa, run_eval
+from evals.runner import EvalResult, run_eval
 
 Q_REGIE = "De gemeente voert de regie over het zorg- en veiligheidshuis"
 Q_SIGNAAL = "Wijkagenten en jongerenwerkers delen signalen over kwetsbare jongeren"
