@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -22,7 +23,6 @@ from assistant.stages.answerer import ANSWER_PASSAGES
 from assistant.stages.candidates import Sentence, candidates
 from assistant.types import Passage, Question
 from foundation.lexical import content_terms, same_stem
-from ingest.embedders import Embedder
 
 W_LEX = 0.10
 # A sentence from the first passage gets +0.12, from the sixth +0.02.
@@ -37,11 +37,19 @@ LEAD_BONUS = 0.15
 CHEAP_RANK_WEIGHT = 0.25
 
 
+class SentenceEmbedder(Protocol):
+    """What scoring needs of an embedder (any ingest.embedders.Embedder has it)."""
+
+    def query_vector(self, text: str) -> np.ndarray: ...
+
+    def passage_vectors(self, texts: list[str]) -> np.ndarray: ...
+
+
 class SentenceVectors:
     """Sentence vectors of one embedder by text, most recently used kept: the same chunks come
     back for follow-ups and re-asks. Shared by the threads of one assistant."""
 
-    def __init__(self, embedder: Embedder, size: int = 4096) -> None:
+    def __init__(self, embedder: SentenceEmbedder, size: int = 4096) -> None:
         self.embedder = embedder
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
         self._size = size

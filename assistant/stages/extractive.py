@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.compose import abstain, compose, order, select
-from assistant.stages.evidence import SentenceVectors, score_sentences
+from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.relevance import MIN_RELEVANCE, relevance
 from assistant.types import Answer, AnswerMode
-from ingest.embedders import Embedder
 
 
 class ExtractiveAnswerer:
     mode: AnswerMode = "extractive"
 
-    def __init__(self, embedder: Embedder, min_relevance: float = MIN_RELEVANCE) -> None:
+    def __init__(self, embedder: SentenceEmbedder, min_relevance: float = MIN_RELEVANCE) -> None:
         self.vectors = SentenceVectors(embedder)
         self.min_relevance = min_relevance
 
