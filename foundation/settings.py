@@ -1,8 +1,8 @@
 """Settings from environment variables, read once per process (or once per page run) into one
 frozen object, each with a default that works on a fresh clone.
 
-Every variable the code reads is listed in the README's settings table; this module is the only
-place that reads them, so a new one cannot go undocumented without being added here first.
+Every variable is listed in the README's settings table. This module is the only place that
+reads them (two test hooks aside, also in the README), so a new setting starts here.
 """
 
 from __future__ import annotations

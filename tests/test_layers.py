@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lower number = lower layer. Packages on one layer do not import each other.
@@ -77,23 +80,7 @@ def test_no_module_imports_a_higher_layer_or_a_sibling_package() -> None:
 
 
 def test_no_import_cycles() -> None:
-    graph = import_graph()
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    path: list[str] = []
-
-    def visit(name: str) -> None:
-        state[name] = 1
-        path.append(name)
-        for target in sorted(graph.get(name, ())):
-            if state.get(target) == 1:
-                cycles.append(path[path.index(target) :] + [target])
-            elif target not in state:
-                visit(target)
-        path.pop()
-        state[name] = 2
-
-    for name in sorted(graph):
-        if name not in state:
-            visit(name)
-    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+    try:
+        TopologicalSorter(import_graph()).prepare()
+    except CycleError as exc:
+        pytest.fail("import cycle: " + " -> ".join(exc.args[1]))
