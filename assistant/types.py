@@ -33,8 +33,10 @@ class Question:
 class Passage:
     """A retrieved chunk with its full citation and how it was found.
 
-    score is the fused (reciprocal rank fusion) score; dense_rank/bm25_rank are 1-based
-    ranks in each list, None when the passage was not in that list.
+    rank and score: 1-based position and ranking score, from retrieval (the reciprocal rank
+    fusion score) until the reranker sets its own; dense_rank/bm25_rank are 1-based ranks in
+    each retrieval list, None when the passage was not in that list; dense_score its cosine
+    to the question.
     """
 
     chunk_id: str
