@@ -156,3 +156,55 @@ def test_meta_counts_match_the_file():
     assert counts["by_type"] == dict(Counter(q["type"] for q in qs))
     assert counts["by_document"] == dict(Counter(d for q in qs for d in docs_of(q)))
     assert meta["gold_matching"]["window"] == WINDOW
+
+
+# ---------------------------------------------------------------------------- companion files
+
+PARAPHRASES = ROOT / "evals" / "qa_paraphrases.jsonl"
+DIALOGUES = ROOT / "evals" / "dialogues.jsonl"
+FOLLOWUP_KINDS = {"pronoun", "ellipsis", "more", "topic-change"}
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _check_quotes(q: dict) -> None:
+    names = docs_of(q)
+    assert names, f"{q['id']}: no doc"
+    for quote in q["quotes"]:
+        assert len(normalize(quote)) >= WINDOW, f"{q['id']}: quote too short"
+        assert any(quote in corpus_text(d) for d in names), f"{q['id']}: {quote[:60]!r}"
+
+
+def test_paraphrases_keep_the_answer_of_their_original():
+    originals = {q["id"]: q for q in questions()}
+    paraphrases = _lines(PARAPHRASES)
+    assert len(paraphrases) >= 300
+    for p in paraphrases:
+        original = originals.get(p["paraphrase_of"])
+        assert original is not None, f"{p['id']}: unknown original {p['paraphrase_of']}"
+        assert p["quotes"] == original["quotes"] and p["doc"] == original["doc"], p["id"]
+        assert p["type"] == original["type"], p["id"]
+        assert p["question"].strip().lower() != original["question"].strip().lower(), p["id"]
+        _check_quotes(p)
+
+
+def test_dialogues_are_conversations_with_a_kind_of_follow_up():
+    turns = _lines(DIALOGUES)
+    ids = [t["id"] for t in turns]
+    assert len(ids) == len(set(ids)), "duplicate dialogue ids"
+    by_conversation: dict[str, list[dict]] = {}
+    for t in turns:
+        by_conversation.setdefault(t["conversation"], []).append(t)
+        assert t["type"] in TYPES - {"none"}, t["id"]
+        _check_quotes(t)
+    assert len(by_conversation) >= 40
+    kinds = Counter()
+    for conv, ts in by_conversation.items():
+        assert [t["turn"] for t in ts] == list(range(1, len(ts) + 1)), conv
+        assert 2 <= len(ts) <= 3, conv
+        assert ts[-1].get("followup") in FOLLOWUP_KINDS, conv
+        assert all("followup" not in t for t in ts[:-1]), conv
+        kinds[ts[-1]["followup"]] += 1
+    assert set(kinds) == FOLLOWUP_KINDS and min(kinds.values()) >= 8, kinds
