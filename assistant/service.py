@@ -15,9 +15,16 @@ import numpy as np
 
 from assistant.conversation import Conversation
 from assistant.stages.answerer import ANSWER_PASSAGES, Answerer, AnswerRequest, TokenSink
+from assistant.stages.corpus_profile import CorpusProfile
 from assistant.stages.extractive import ExtractiveAnswerer
 from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
-from assistant.stages.rerank import RERANK_CANDIDATES, FusedOrder, Reranker, top
+from assistant.stages.rerank import (
+    RERANK_CANDIDATES,
+    RerankContext,
+    Reranker,
+    reranker_from_setting,
+    top,
+)
 from assistant.stages.retrieve import retrieve
 from assistant.stages.understand import understand
 from assistant.types import Answer, AnswerMode, Passage, Question
@@ -41,7 +48,9 @@ class Assistant:
 
     def __init__(self, index: IndexReader, reranker: Reranker | None = None) -> None:
         self.index = index
-        self.reranker: Reranker = reranker or FusedOrder()
+        self.reranker: Reranker = reranker or reranker_from_setting(index.settings.reranker)
+        self._profile: tuple[IndexReader, CorpusProfile] | None = None
+        self._profile_lock = threading.Lock()
         self.extractive = ExtractiveAnswerer(index.embeddings)
         self.llm = LLMAnswerer(index.settings.llm)
         self._reopen_lock = threading.Lock()
@@ -115,8 +124,17 @@ class Assistant:
         """Retrieve and rerank: the best k passages for an understood question."""
         index = index or self.current_index()
         found = retrieve(index, question, max(k, RERANK_CANDIDATES), doc_ids)
-        ranked = self.reranker.rerank(question, found.passages)
+        context = RerankContext(term_weight=index.bm25.idf, profile=self.profile(index))
+        ranked = self.reranker.rerank(question, found.passages, context)
         return Found(top(ranked, k), found.query_vector)
+
+    def profile(self, index: IndexReader) -> CorpusProfile:
+        """The corpus profile of this index reader, made on first use and again after a
+        reopen (a new ingest changes which chunks there are)."""
+        with self._profile_lock:
+            if self._profile is None or self._profile[0] is not index:
+                self._profile = (index, CorpusProfile(index))
+            return self._profile[1]
 
     def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
         return self.find(understand(question), max(1, k), doc_ids).passages

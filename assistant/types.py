@@ -27,6 +27,10 @@ class Question:
     is_list: bool = False
     asks_number: bool = False
     definition_subject: str | None = None
+    asks_when: bool = False
+    asks_who: bool = False
+    asks_why: bool = False
+    parts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -36,7 +40,8 @@ class Passage:
     rank and score: 1-based position and ranking score, from retrieval (the reciprocal rank
     fusion score) until the reranker sets its own; dense_rank/bm25_rank are 1-based ranks in
     each retrieval list, None when the passage was not in that list; dense_score its cosine
-    to the question.
+    to the question, bm25_score its BM25 score (None when BM25 did not find it);
+    section_intro: it opens the section a "Wat is X?" question names.
     """
 
     chunk_id: str
@@ -55,6 +60,8 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     dense_score: float | None = None
+    bm25_score: float | None = None
+    section_intro: bool = False
     section_spans: list[tuple[int, str]] = field(default_factory=list)
 
     def section_at(self, offset: int) -> str:

@@ -29,6 +29,13 @@ class QAItem:
     type: str
     line: int
     conversation: str | None = None
+    paraphrase_of: str | None = None
+
+    @property
+    def family(self) -> str:
+        """A question and its paraphrases are one family: they must sit on the same side of
+        any split between training and testing."""
+        return self.paraphrase_of or self.id
 
     @property
     def answerable(self) -> bool:
@@ -74,6 +81,9 @@ def _check_item(raw: Any, lineno: int) -> tuple[QAItem | None, list[str]]:
         type=raw["type"],
         line=lineno,
         conversation=conversation,
+        paraphrase_of=raw.get("paraphrase_of")
+        if isinstance(raw.get("paraphrase_of"), str)
+        else None,
     )
     return item, []
 

@@ -101,3 +101,7 @@ class IndexModelMismatch(SearchIndexError):
 
 class IndexUnreachable(SearchIndexError):
     """The Chroma server does not answer, or its URL is not a URL."""
+
+
+class RerankerModelError(UserError):
+    """The reranker model file is missing, unreadable or made for other features."""

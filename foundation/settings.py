@@ -59,7 +59,9 @@ class Settings:
     corpus_dir: folder with manifest.toml and the documents;
     embedding: a registered embedder spec (`e5-small-q4`, `sentence-transformers:<model>`);
     chroma_url: when set, a Chroma server (`chroma run`) instead of the embedded store;
-    llm: the chat server for LLM mode; reports_dir: where the eval page looks for results.
+    llm: the chat server for LLM mode; reports_dir: where the eval page looks for results;
+    reranker: "" for the bundled learned reranker, "off" for retrieval's fused order, or the
+    path of a model file made by `vraagbaak train-reranker`.
     """
 
     home: Path
@@ -69,6 +71,7 @@ class Settings:
     collection: str = DEFAULT_COLLECTION
     llm: LLMSettings = field(default_factory=LLMSettings)
     reports_dir: Path = DEFAULT_REPORTS
+    reranker: str = ""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -85,6 +88,7 @@ class Settings:
             or DEFAULT_COLLECTION,
             "llm": LLMSettings.from_env(env),
             "reports_dir": Path(env.get("VRAAGBAAK_REPORTS") or DEFAULT_REPORTS).expanduser(),
+            "reranker": env.get("VRAAGBAAK_RERANKER", "").strip(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["home"] = Path(str(values["home"]))

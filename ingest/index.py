@@ -31,6 +31,8 @@ from ingest.store import (
 DENSE_ATTEMPTS = 3
 DENSE_MARGIN = 32
 DENSE_MAX_FETCH = 2000
+# Chunk vectors read per request when all are wanted (chunk_vectors).
+VECTOR_PAGE = 2000
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class IndexReader:
         if not self.live.docs:
             raise IndexMissing("The index is empty: run `vraagbaak ingest` first.")
         self._lock = threading.Lock()
+        self._vectors: tuple[list[str], np.ndarray] | None = None
         self._load_chunks()
         self.bm25: BM25Index = open_bm25(settings, self._collection, self.live)
 
@@ -166,6 +169,34 @@ class IndexReader:
         for cid, emb in zip(got["ids"], embeddings, strict=True):
             out[cid] = float(np.dot(np.asarray(emb, dtype=np.float32), vector))
         return out
+
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every live chunk's vector (ids, rows), read once on first use and kept.
+
+        The reranker compares a passage with its whole document and chapter; those centroids
+        need all vectors, which search alone never reads. Read by id in pages, as a single
+        read of tens of thousands of rows is refused by embedded Chroma."""
+        with self._lock:
+            if self._vectors is None:
+                ids = list(self.chunks)
+                rows: dict[str, np.ndarray] = {}
+                for start in range(0, len(ids), VECTOR_PAGE):
+                    got = self._collection.get(
+                        ids=ids[start : start + VECTOR_PAGE], include=["embeddings"]
+                    )
+                    found = got["embeddings"]
+                    if found is None:
+                        continue
+                    for cid, emb in zip(got["ids"], found, strict=True):
+                        rows[cid] = np.asarray(emb, dtype=np.float32)
+                kept = [cid for cid in ids if cid in rows]
+                matrix = (
+                    np.vstack([rows[c] for c in kept])
+                    if kept
+                    else np.zeros((0, self.embeddings.dim), dtype=np.float32)
+                )
+                self._vectors = (kept, matrix)
+            return self._vectors
 
     def neighbour(self, chunk: StoredChunk, offset: int) -> StoredChunk | None:
         cid = self._by_position.get((chunk.doc_id, chunk.chunk_index + offset))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -250,10 +249,11 @@ def _label(summary) -> str:
 
 
 def _feedback_rows(db: Path) -> list[tuple[str, str, str]]:
-    if not db.is_file():
-        return []
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT answer_id, question, rating FROM feedback").fetchall()
+    """Read through the product's own reader: the page creates the file a moment before its
+    table, so a raw SELECT in between fails with "no such table" (seen in CI)."""
+    from ui.feedback import read_feedback
+
+    return [(r["answer_id"], r["question"], r["rating"]) for r in read_feedback(db)]
 
 
 def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Path) -> None:

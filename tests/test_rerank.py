@@ -1,5 +1,5 @@
 """The rerank seam: the assistant hands its reranker the fused candidates and answers from the
-order the reranker returns. Today's reranker keeps the fused order."""
+order the reranker returns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from assistant.service import Assistant
 from assistant.stages.answerer import ANSWER_PASSAGES
-from assistant.stages.rerank import RERANK_CANDIDATES, FusedOrder, Reranked
+from assistant.stages.rerank import (
+    RERANK_CANDIDATES,
+    FusedOrder,
+    LearnedReranker,
+    RerankContext,
+    Reranked,
+)
 from assistant.types import Passage, Question
 
 QUESTION = "Wat is het Zorg- en Veiligheidshuis?"
@@ -19,13 +25,15 @@ class Reversed:
     def __init__(self) -> None:
         self.seen: list[tuple[Question, list[Passage]]] = []
 
-    def rerank(self, question: Question, passages: Sequence[Passage]) -> list[Reranked]:
+    def rerank(
+        self, question: Question, passages: Sequence[Passage], context: RerankContext
+    ) -> list[Reranked]:
         self.seen.append((question, list(passages)))
         return [Reranked(p, float(i)) for i, p in enumerate(reversed(passages))]
 
 
 def test_the_injected_reranker_sees_the_fused_candidates_and_sets_the_order(assistant) -> None:
-    fused = assistant.search(QUESTION, k=RERANK_CANDIDATES)
+    fused = Assistant(assistant.index, reranker=FusedOrder()).search(QUESTION, k=RERANK_CANDIDATES)
     reranker = Reversed()
     custom = Assistant(assistant.index, reranker=reranker)
 
@@ -43,8 +51,11 @@ def test_the_injected_reranker_sees_the_fused_candidates_and_sets_the_order(assi
     assert [p.chunk_id for p in answer.passages] == expected
 
 
-def test_the_default_reranker_keeps_the_fused_order(assistant) -> None:
-    assert isinstance(assistant.reranker, FusedOrder)
-    found = assistant.search(QUESTION, k=10)
+def test_the_default_reranker_is_the_bundled_learned_model(assistant) -> None:
+    assert isinstance(assistant.reranker, LearnedReranker)
+
+
+def test_the_fused_order_reranker_keeps_the_fused_order(assistant) -> None:
+    found = Assistant(assistant.index, reranker=FusedOrder()).search(QUESTION, k=10)
     assert [p.rank for p in found] == list(range(1, 11))
     assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)

@@ -168,6 +168,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_train_reranker(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+    from assistant.stages.rerank import FusedOrder
+    from evals.train_reranker import DEFAULT_TRAINING_FILES, train_and_save
+
+    files = [Path(f) for f in args.qa] if args.qa else list(DEFAULT_TRAINING_FILES)
+    assistant = Assistant.open(_settings(args), reranker=FusedOrder())
+    out = Path(args.out)
+    meta = train_and_save(assistant, files, out)
+    if args.json:
+        _print_json(meta)
+        return 0
+    print(
+        f"trained on {meta['trained_on']['questions']} questions "
+        f"({meta['trained_on']['candidates']} candidates) -> {out}"
+    )
+    for half, figures in meta["held_out"].items():
+        print(
+            f"{half}: hit@1 {figures['hit@1_of_candidates_reranked']:.3f} reranked vs "
+            f"{figures['hit@1_of_candidates_fused']:.3f} fused "
+            f"({figures['questions']} held-out questions)"
+        )
+    return 0
+
+
 def cmd_feedback(args: argparse.Namespace) -> int:
     from ui.feedback import export_feedback, feedback_path
 
@@ -261,6 +286,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="DIR", help="write JSON result + HTML report here")
     p.add_argument("--compare", metavar="BASELINE", help="compare with a baseline result file")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train-reranker", help="learn the passage reranker from Q&A files")
+    p.add_argument(
+        "--qa",
+        action="append",
+        metavar="FILE",
+        help="Q&A JSONL file (repeatable; default evals/qa.jsonl and evals/qa_paraphrases.jsonl)",
+    )
+    p.add_argument(
+        "--out",
+        default=str(Path("assistant") / "models" / "reranker.json"),
+        help="model file to write (default: the bundled model)",
+    )
+    p.add_argument("--json", action="store_true", help="print the model's metadata as JSON")
+    p.set_defaults(func=cmd_train_reranker)
 
     p = sub.add_parser("feedback", help="export the thumbs up/down staff gave on the page")
     p.add_argument("action", choices=["export"])

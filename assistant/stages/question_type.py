@@ -1,10 +1,12 @@
 """What kind of answer a question wants, read from its wording alone.
 
-Three kinds change what the assistant does: a list question ("Welke …", "Noem …") gathers
-items from several passages; a number question ("Hoeveel …", "Wat kost …") is only answered
-by a sentence with a number in it, which similarity alone cannot see; a definition question
-("Wat is X?") is best answered by the passage that opens the section named X. Other kinds
-(who / when / why) made no measurable difference (evals/CALIBRATION.md), so they are not read.
+A list question ("Welke …", "Noem …") gathers items from several passages; a number question
+("Hoeveel …", "Wat kost …") is only answered by a sentence with a number in it, which
+similarity alone cannot see; a definition question ("Wat is X?") is best answered by the
+passage that opens the section named X. Who / when / why questions want a name, a date or a
+reason: the reranker and the sentence choice look for a passage and a sentence that hold one
+near the question's words. A two-part question ("Wie leidt het programma en hoe vaak komen ze
+bijeen?") is split so the answer can cover both parts.
 """
 
 from __future__ import annotations
@@ -97,3 +99,54 @@ def definition_subject(question: str) -> str | None:
     if not subject or len(subject.split()) > DEFINITION_MAX_WORDS:
         return None
     return subject
+
+
+# ---------------------------------------------------------------------------- who / when / why
+
+_WHEN_QUESTION = re.compile(
+    _PREFIX + r"(?:wanneer|sinds\s+wanneer|tot\s+wanneer|vanaf\s+wanneer|in\s+welk\s+jaar|"
+    r"welk\s+jaar|per\s+wanneer|op\s+welke\s+datum)\b",
+    re.IGNORECASE,
+)
+_WHO_QUESTION = re.compile(
+    _PREFIX + r"(?:wie|door\s+wie|met\s+wie|voor\s+wie|bij\s+wie|van\s+wie|aan\s+wie|"
+    r"welke\s+(?:organisaties?|partij(?:en)?|partners?|instanties?|ministeries?|gemeenten?))\b",
+    re.IGNORECASE,
+)
+_WHY_QUESTION = re.compile(
+    _PREFIX + r"(?:waarom|om\s+welke\s+reden|wat\s+is\s+de\s+reden|hoe\s+komt\s+het)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> bool:
+    return bool(_WHEN_QUESTION.search(question))
+
+
+def asks_who(question: str) -> bool:
+    return bool(_WHO_QUESTION.search(question))
+
+
+def asks_why(question: str) -> bool:
+    return bool(_WHY_QUESTION.search(question))
+
+
+# ---------------------------------------------------------------------------- two parts
+
+_SECOND_PART = re.compile(
+    r",?\s+(?:en|maar)\s+(?=(?:wie|wat|wanneer|waar|waarom|hoe|hoeveel|welke|welk|sinds|tot|"
+    r"met\s+wie|door\s+wie|in\s+welke|op\s+welke|om\s+welke)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The parts of a two-part question, one part otherwise.
+
+    Only a conjunction followed by a new question word splits ("Wie leidt het en hoe vaak
+    komen ze bijeen?"): "Wat doen politie en gemeente?" is one question.
+    """
+    parts = [p.strip(" ,?") for p in _SECOND_PART.split(question) if p.strip(" ,?")]
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return (question,)  # "Waar en wanneer …?" asks two things about one subject
+    return tuple(parts)

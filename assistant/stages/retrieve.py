@@ -134,9 +134,11 @@ def retrieve(
     dense = index.dense(vector, depth, doc_ids)
     lexical = index.bm25.search(question.query, depth, doc_ids)
     fused = fuse(dense, lexical)
+    intros: set[str] = set()
     if question.definition_subject:
         intros = section_intros(index, [c for c, *_ in fused], question.definition_subject)
         fused = boost_intros(fused, intros)
+    bm25 = dict(lexical)
     fused = fused[:limit]
     cosine = dict(dense)
     missing = [cid for cid, *_ in fused if cid not in cosine]
@@ -152,5 +154,7 @@ def retrieve(
         passage.dense_rank = d_rank
         passage.bm25_rank = b_rank
         passage.dense_score = cosine.get(cid)
+        passage.bm25_score = bm25.get(cid)
+        passage.section_intro = cid in intros
         passages.append(passage)
     return Retrieval(passages=passages, query_vector=vector)

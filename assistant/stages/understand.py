@@ -12,7 +12,15 @@ import re
 import unicodedata
 
 from assistant.stages.followup import make_standalone
-from assistant.stages.question_type import asks_for_number, definition_subject, is_list_question
+from assistant.stages.question_type import (
+    asks_for_number,
+    asks_when,
+    asks_who,
+    asks_why,
+    definition_subject,
+    is_list_question,
+    question_parts,
+)
 from assistant.types import Question
 from foundation.errors import QuestionError
 
@@ -61,4 +69,8 @@ def understand(question: str, history: list[tuple[str, str]] | None = None) -> Q
         is_list=is_list_question(query),
         asks_number=asks_for_number(query),
         definition_subject=definition_subject(query),
+        asks_when=asks_when(query),
+        asks_who=asks_who(query),
+        asks_why=asks_why(query),
+        parts=question_parts(query),
     )
