@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.conversation import Conversation
+from assistant.stages.alternatives import UNSURE_NOTICE, alternatives
 from assistant.stages.answerer import ANSWER_PASSAGES, Answerer, AnswerRequest, TokenSink
 from assistant.stages.corpus_profile import CorpusProfile
 from assistant.stages.extractive import ExtractiveAnswerer
 from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
+from assistant.stages.relevance import MIN_RELEVANCE
 from assistant.stages.rerank import (
     RERANK_CANDIDATES,
     RerankContext,
@@ -25,7 +27,7 @@ from assistant.stages.rerank import (
     reranker_from_setting,
     top,
 )
-from assistant.stages.retrieve import retrieve
+from assistant.stages.retrieve import following_passage, retrieve
 from assistant.stages.understand import understand
 from assistant.types import Answer, AnswerMode, Passage, Question
 from foundation.settings import Settings
@@ -51,7 +53,10 @@ class Assistant:
         self.reranker: Reranker = reranker or reranker_from_setting(index.settings.reranker)
         self._profile: tuple[IndexReader, CorpusProfile] | None = None
         self._profile_lock = threading.Lock()
-        self.extractive = ExtractiveAnswerer(index.embeddings)
+        calibrated = getattr(self.reranker, "min_relevance", None)
+        self.extractive = ExtractiveAnswerer(
+            index.embeddings, calibrated if isinstance(calibrated, float) else MIN_RELEVANCE
+        )
         self.llm = LLMAnswerer(index.settings.llm)
         self._reopen_lock = threading.Lock()
         self._checked_at = time.monotonic()
@@ -64,6 +69,13 @@ class Assistant:
         """Prepare both answerers now rather than on the first question (the chat page)."""
         for answerer in (self.extractive, self.llm):
             answerer.warm()
+
+    @property
+    def unsure_margin(self) -> float | None:
+        """The reranker's calibrated score gap below which its first passage is uncertain
+        (None: this reranker has no calibrated gap, so no alternatives are shown)."""
+        value = getattr(self.reranker, "unsure_margin", None)
+        return float(value) if isinstance(value, int | float) else None
 
     @property
     def settings(self) -> Settings:
@@ -161,8 +173,20 @@ class Assistant:
             query_vector=found.query_vector,
             term_weight=index.bm25.idf,
             given=conversation.given_sentences() if conversation is not None else frozenset(),
+            next_passage=lambda passage: following_passage(index, passage),
         )
         answer = self._answer(request, on_token, mode or self.default_mode)
+        if not answer.abstained:
+            answer.alternatives = alternatives(
+                asked,
+                found.passages,
+                {c.chunk_id for c in answer.citations},
+                self.unsure_margin,
+                index.bm25.idf,
+                first_number=len(answer.citations) + 1,
+            )
+            if answer.alternatives:
+                answer.notices.append(UNSURE_NOTICE)
         t3 = time.perf_counter()
         answer.question = asked.text
         answer.standalone_question = asked.query

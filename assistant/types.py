@@ -139,7 +139,14 @@ class Citation:
 @dataclass
 class Answer:
     """A complete answer. abstained=True means the documents do not answer the question;
-    notices carry things the user must know (LLM fallback, removed citations)."""
+    notices carry things the user must know (LLM fallback, removed citations).
+
+    alternatives: passages that may answer as well when the reranker was not sure of its first
+    choice ("Ook relevant"), each with its best sentence; apart from the answer and not in
+    its [n] markers. confidence: the extractive relevance signal the abstention threshold is
+    applied to (None in LLM mode). withheld: the citations an abstained extractive answer
+    would have had, kept for the eval's risk-coverage table, never shown.
+    """
 
     question: str
     text: str
@@ -151,6 +158,9 @@ class Answer:
     notices: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     flagged: bool = False
+    alternatives: list[Citation] = field(default_factory=list)
+    confidence: float | None = None
+    withheld: list[Citation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The `vraagbaak ask --json` shape (contract: docs/ARCHITECTURE.md)."""
@@ -159,6 +169,7 @@ class Answer:
             "abstained": self.abstained,
             "mode": self.mode,
             "citations": [c.to_json() for c in self.citations],
+            "alternatives": [c.to_json() for c in self.alternatives],
             "question": self.question,
             "standalone_question": self.standalone_question,
             "notices": list(self.notices),

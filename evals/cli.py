@@ -83,6 +83,7 @@ def main_eval(
     progress: bool = True,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    held_out: bool = False,
 ) -> int:
     """Run, print, optionally write the report and gate. The baseline is read before the run so
     a typo in --compare fails in a second, not after the whole set has been asked."""
@@ -96,9 +97,16 @@ def main_eval(
             print(f"eval: cannot read baseline {compare_to}: {exc}", file=err)
             return 2
     try:
-        result = run_eval(
-            assistant, qa_path, progress=progress, info=info or assistant_info(assistant)
-        )
+        if held_out:
+            from evals.held_out import held_out_eval
+
+            result = held_out_eval(
+                assistant, qa_path, progress=progress, info=info or assistant_info(assistant)
+            )
+        else:
+            result = run_eval(
+                assistant, qa_path, progress=progress, info=info or assistant_info(assistant)
+            )
     except QAFormatError as exc:
         print(f"eval: {exc}", file=err)
         return 2
@@ -108,6 +116,9 @@ def main_eval(
     else:
         print(f"Q&A set: {qa_path} ({result.meta['qa_sha256'][:12]})", file=out)
         print(format_metrics(result.metrics), file=out)
+        for name, figures in result.folds.items():
+            print(f"\n{name} (learned on the other half):", file=out)
+            print(format_metrics(figures), file=out)
     if report_dir is not None:
         paths = write_report(result, report_dir, baseline)
         print(f"report: {paths['html']}", file=err if json_out else out)

@@ -118,6 +118,45 @@ def citation_recall(quotes_covered: Sequence[set[int]], n_quotes: Sequence[int])
     return mean(per_answer)
 
 
+# ---------------------------------------------------------------------------- risk and coverage
+
+COVERAGE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
+
+
+def risk_coverage(
+    confidence: Sequence[float | None],
+    right: Sequence[bool],
+    levels: Sequence[float] = COVERAGE_LEVELS,
+) -> list[dict[str, float]]:
+    """For each coverage level: answer only the most confident share of the questions; how
+    many of those answers are right? One row per level: coverage, the confidence the cut lies
+    at, and the share right. Questions without a confidence (an LLM answer) are left out.
+
+    This is how an abstention threshold trades answered questions against wrong answers: the
+    rows above the answerer's own threshold say what refusing more would buy.
+    """
+    if len(confidence) != len(right):
+        raise ValueError("one right/wrong per confidence")
+    pairs = sorted(
+        ((c, r) for c, r in zip(confidence, right, strict=True) if c is not None),
+        key=lambda p: -p[0],
+    )
+    rows = []
+    for level in levels:
+        n = max(1, round(level * len(pairs))) if pairs else 0
+        if n == 0:
+            continue
+        kept = pairs[:n]
+        rows.append(
+            {
+                "coverage": n / len(pairs),
+                "confidence_at_least": kept[-1][0],
+                "right": sum(1 for _, r in kept if r) / n,
+            }
+        )
+    return rows
+
+
 # ---------------------------------------------------------------------------- answer text
 
 _MARKER = re.compile(r"\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]")

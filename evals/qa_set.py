@@ -33,9 +33,10 @@ class QAItem:
 
     @property
     def family(self) -> str:
-        """A question and its paraphrases are one family: they must sit on the same side of
-        any split between training and testing."""
-        return self.paraphrase_of or self.id
+        """A question and its paraphrases are one family, and so are the turns of one
+        conversation: they must sit on the same side of any split between training and
+        testing."""
+        return self.paraphrase_of or self.conversation or self.id
 
     @property
     def answerable(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ class EvalResult:
     by_doc: dict[str, dict[str, Any]]
     questions: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    # Held-out runs (evals/held_out.py): the metrics of each half, answered by a reranker and an
+    # abstention threshold learned on the other half only.
+    folds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +74,10 @@ def _citation_record(citation: Any, quotes: tuple[str, ...]) -> dict[str, Any]:
         "text": text[:300],
         "holds_gold": bool(hits),
         "gold": sorted(hits),
+        # the quoted sentences themselves hold gold text, not only their passage
+        "quote_gold": bool(
+            quotes and gold_quotes_hit(getattr(citation, "quote", "") or "", quotes)
+        ),
     }
 
 
@@ -117,6 +124,11 @@ def evaluate_item(assistant: Any, item: QAItem, k: int, conversation: Any = None
     text = (getattr(answer, "text", "") or "") if answer is not None else ""
     abstained = bool(getattr(answer, "abstained", False)) if answer is not None else False
     citations = [_citation_record(c, item.quotes) for c in getattr(answer, "citations", []) or []]
+    withheld = [_citation_record(c, item.quotes) for c in getattr(answer, "withheld", []) or []]
+    alternatives = [
+        _citation_record(c, item.quotes) for c in getattr(answer, "alternatives", []) or []
+    ]
+    confidence = getattr(answer, "confidence", None) if answer is not None else None
     record: dict[str, Any] = {
         "id": item.id,
         "type": item.type,
@@ -135,6 +147,11 @@ def evaluate_item(assistant: Any, item: QAItem, k: int, conversation: Any = None
         "abstained": abstained,
         "mode": getattr(answer, "mode", None) if answer is not None else None,
         "citations": citations,
+        "cites_gold": any(c["holds_gold"] for c in citations),
+        "quotes_gold": any(c["quote_gold"] for c in citations),
+        "withheld_gold": any(c["holds_gold"] for c in withheld) if abstained else None,
+        "alternatives": alternatives,
+        "confidence": confidence if isinstance(confidence, int | float) else None,
         "f1": m.token_f1(text, item.answer),
         "rouge_l": m.rouge_l(text, item.answer),
         "search_ms": search_s * 1000,
@@ -183,6 +200,22 @@ def aggregate(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     covered = [{g for c in r["citations"] for g in c["gold"]} for r in answered]
     out["citation_recall"] = m.citation_recall(covered, [len(r["quotes"]) for r in answered])
     out["uncited_answers"] = sum(1 for r in answered if not r["citations"])
+    # Per answerable question, a refusal counting as a miss: does the answer cite a gold
+    # passage, and do its quoted sentences hold the gold text itself?
+    out["answers_citing_gold"] = m.mean(
+        1.0 if not r["abstained"] and r.get("cites_gold") else 0.0 for r in answerable
+    )
+    out["answers_quoting_gold"] = m.mean(
+        1.0 if not r["abstained"] and r.get("quotes_gold") else 0.0 for r in answerable
+    )
+    with_alternatives = [r for r in answered if r.get("alternatives")]
+    out["alternatives_shown"] = m.mean(1.0 if r.get("alternatives") else 0.0 for r in answered)
+    out["alternatives_hold_gold"] = m.mean(
+        1.0 if any(a["holds_gold"] for a in r["alternatives"]) else 0.0 for r in with_alternatives
+    )
+    out["risk_coverage"] = m.risk_coverage(
+        [r.get("confidence") for r in recs], [_would_be_right(r) for r in recs]
+    )
 
     out["token_f1"] = m.mean(r["f1"] for r in answerable)
     out["rouge_l"] = m.mean(r["rouge_l"] for r in answerable)
@@ -194,6 +227,14 @@ def aggregate(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     out["ask_p50_ms"] = m.percentile(ask, 50)
     out["ask_p95_ms"] = m.percentile(ask, 95)
     return out
+
+
+def _would_be_right(r: dict[str, Any]) -> bool:
+    """Right if answered: an answerable question whose answer (or, when it abstained, the
+    answer it withheld) cites a gold passage; a `none` question is never right to answer."""
+    if r["type"] == "none":
+        return False
+    return bool(r.get("withheld_gold") if r["abstained"] else r.get("cites_gold"))
 
 
 def group_by(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
@@ -230,6 +271,19 @@ def run_eval(
     items = load_qa(qa_path)
     if warm_up:
         _warm_up(assistant, k)
+    records = evaluate_items(assistant, items, k, progress, new_conversation)
+    return result_of(records, build_meta(qa_path, k, info))
+
+
+def evaluate_items(
+    assistant: Any,
+    items: Sequence[QAItem],
+    k: int = 10,
+    progress: bool = True,
+    new_conversation: Callable[[], Any] | None = None,
+) -> list[dict[str, Any]]:
+    """One record per item, in order; lines sharing a `conversation` id are asked in order on
+    one conversation object."""
     conversations: dict[str, Any] = {}
     records = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress):
@@ -239,10 +293,19 @@ def run_eval(
                 conversations[item.conversation] = (new_conversation or _new_conversation)()
             conv = conversations[item.conversation]
         records.append(evaluate_item(assistant, item, k, conv))
+    return records
+
+
+def result_of(
+    records: list[dict[str, Any]],
+    meta: dict[str, Any],
+    folds: dict[str, dict[str, Any]] | None = None,
+) -> EvalResult:
     return EvalResult(
         metrics=aggregate(records),
         by_type=group_by(records, "type"),
         by_doc=group_by(records, "doc"),
         questions=records,
-        meta=build_meta(qa_path, k, info),
+        meta=meta,
+        folds=folds or {},
     )

@@ -165,6 +165,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         report_dir=Path(args.report) if args.report else None,
         compare_to=Path(args.compare) if args.compare else None,
         assistant=_open_assistant(args),
+        held_out=args.held_out,
     )
 
 
@@ -285,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--report", metavar="DIR", help="write JSON result + HTML report here")
     p.add_argument("--compare", metavar="BASELINE", help="compare with a baseline result file")
+    p.add_argument(
+        "--held-out",
+        action="store_true",
+        help="answer each half of the set with a reranker and abstention threshold learned on "
+        "the other half (honest figures for what is trained on the set)",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("train-reranker", help="learn the passage reranker from Q&A files")

@@ -31,13 +31,15 @@ class AnswerRequest:
     """Everything an answerer may use. passages: the reranked top ANSWER_PASSAGES;
     query_vector: the question's embedding (retrieval computed it); term_weight: see above;
     given: sentence keys (stages/compose.sentence_key) that earlier answers in the
-    conversation quoted."""
+    conversation quoted; next_passage: the chunk after a passage in its document (None at
+    the end), so a list cut off from its lead can be continued."""
 
     question: Question
     passages: list[Passage]
     query_vector: np.ndarray | None = None
     term_weight: TermWeight | None = None
     given: Collection[str] = field(default_factory=frozenset)
+    next_passage: Callable[[Passage], Passage | None] | None = None
 
 
 class Answerer(Protocol):

@@ -13,7 +13,8 @@ from collections.abc import Collection, Sequence
 from assistant.stages.candidates import BULLET, Sentence
 from assistant.types import ABSTAIN_TEXT, QUOTE_GAP, Answer, Citation, Passage
 
-MAX_SENTENCES = 5
+# Sentences of a non-list answer (of one passage): the best one and what surrounds it.
+MAX_SENTENCES = 4
 LIST_MAX_SENTENCES = 7
 DUPLICATE_JACCARD = 0.75
 # Sentences of *other* passages this far below the best one are padding, not answer. A
@@ -114,6 +115,20 @@ def _quote(passage: Passage, sentences: list[Sentence]) -> str:
     return QUOTE_GAP.join(parts)
 
 
+def _prose_with_items(ordered: list[Sentence], number: dict[int, int]) -> str:
+    """Sentences run on as prose; list items (after their lead) each go on a "- " line."""
+    out = ""
+    after_item = False
+    for c in ordered:
+        line = _with_marker(c.text, number[c.passage_index])
+        if c.is_item:
+            out += f"\n- {line}"
+        else:
+            out += ("\n" if after_item else " ") + line
+        after_item = c.is_item
+    return out.strip()
+
+
 def compose(
     ordered: list[Sentence], passages: Sequence[Passage], as_list: bool
 ) -> tuple[str, list[Citation]]:
@@ -122,8 +137,10 @@ def compose(
     number: dict[int, int] = {}
     for c in ordered:
         number.setdefault(c.passage_index, len(number) + 1)
-    lines = [_with_marker(c.text, number[c.passage_index]) for c in ordered]
-    text = "\n".join(f"- {line}" for line in lines) if as_list else " ".join(lines)
+    if as_list and not any(c.is_item for c in ordered):
+        text = "\n".join(f"- {_with_marker(c.text, number[c.passage_index])}" for c in ordered)
+    else:
+        text = _prose_with_items(ordered, number)
     citations = []
     for pi, n in number.items():
         own = sorted((c for c in ordered if c.passage_index == pi), key=lambda s: s.start)

@@ -73,9 +73,16 @@ class LearnedReranker:
     below the lowest learned score, so the order stays total."""
 
     def __init__(self, model: Any, meta: dict[str, Any]) -> None:
-        self._model = model
+        self.booster = model
         self.meta = meta
         self._lock = threading.Lock()
+
+    @property
+    def min_relevance(self) -> float | None:
+        """The abstention threshold calibrated with this reranker (its passages move the
+        extractive answerer's relevance signal), None when the file has none."""
+        value = (self.meta.get("abstention") or {}).get("min_relevance")
+        return float(value) if isinstance(value, int | float) else None
 
     @classmethod
     def load(cls, path: Path = BUNDLED_MODEL) -> LearnedReranker:
@@ -98,11 +105,19 @@ class LearnedReranker:
             {k: v for k, v in data.items() if k != "lightgbm"},
         )
 
+    @property
+    def unsure_margin(self) -> float | None:
+        """The gap between the first two scores below which the first passage is often wrong
+        (stages/alternatives.py), calibrated on questions the scoring model was not trained
+        on; None when the file has none."""
+        value = (self.meta.get("alternatives") or {}).get("unsure_margin")
+        return float(value) if isinstance(value, int | float) else None
+
     def scores(self, rows: np.ndarray) -> np.ndarray:
         if len(rows) == 0:
             return np.zeros(0)
         with self._lock:  # one booster, many page threads
-            return np.asarray(self._model.predict(rows, num_threads=1), dtype=np.float64)
+            return np.asarray(self.booster.predict(rows, num_threads=1), dtype=np.float64)
 
     def rerank(
         self, question: Question, passages: Sequence[Passage], context: RerankContext

@@ -120,6 +120,13 @@ def boost_intros(fused: Fused, intros: set[str]) -> Fused:
     return sorted(boosted, key=lambda x: (-x[1], x[2] if x[2] is not None else 10**6))
 
 
+def following_passage(index: IndexReader, passage: Passage) -> Passage | None:
+    """The chunk after passage in its document, as a passage (no retrieval scores)."""
+    chunk = index.chunks.get(passage.chunk_id)
+    after = index.neighbour(chunk, 1) if chunk is not None else None
+    return to_passage(after, index) if after is not None else None
+
+
 def retrieve(
     index: IndexReader,
     question: Question,

@@ -1,0 +1,78 @@
+"""Honest alternatives: when the reranker is not sure of its first passage, say so and show
+the other likely passages ("Ook relevant"), apart from the answer.
+
+How sure the reranker is shows in the gap between its first and second score: on questions
+it was not trained on, the first passage is right far less often when that gap is small
+(evals/CALIBRATION.md). The gap below which an answer counts as unsure is calibrated with the
+reranker and stored in its model file (`Reranker.unsure_margin`; evals/train_reranker.py).
+An alternative is a passage, not an answer: it is shown with the one sentence of it that
+matches the question best, and staff decide whether it goes into a memo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from assistant.stages.answerer import TermWeight
+from assistant.stages.candidates import candidates
+from assistant.types import Citation, Passage, Question
+from foundation.lexical import content_terms, same_stem
+
+MAX_ALTERNATIVES = 3
+# Alternatives come from the passages right after the first one.
+ALTERNATIVE_RANKS = 5
+UNSURE_NOTICE = (
+    "Ik weet niet zeker of de passage hierboven de beste is: andere passages scoren bijna even "
+    "hoog. Bekijk ook ‘Ook relevant’ hieronder."
+)
+
+
+def is_unsure(passages: Sequence[Passage], unsure_margin: float | None) -> bool:
+    """The first two passages are closer than the calibrated margin."""
+    if unsure_margin is None or len(passages) < 2:
+        return False
+    return passages[0].score - passages[1].score < unsure_margin
+
+
+def best_sentence(question: Question, passage: Passage, term_weight: TermWeight | None) -> str:
+    """The passage's quotable sentence holding most of the question's weight (its idf), the
+    earlier one on a tie; the passage's opening when none is quotable."""
+    terms = sorted(set(content_terms(question.query, drop_question_words=True)))
+    weight = {t: (term_weight(t) if term_weight else 1.0) for t in terms}
+
+    def held(sentence_terms: frozenset[str]) -> float:
+        return sum(
+            weight[t]
+            for t in terms
+            if t in sentence_terms or any(same_stem(t, s) for s in sentence_terms)
+        )
+
+    quotable = [s for s in candidates([passage]) if s.selectable]
+    if not quotable:
+        return passage.text.strip()[:300]
+    best = max(quotable, key=lambda s: (held(s.terms), -s.start))
+    return best.text
+
+
+def alternatives(
+    question: Question,
+    passages: Sequence[Passage],
+    cited: Collection[str],
+    unsure_margin: float | None,
+    term_weight: TermWeight | None = None,
+    first_number: int = 1,
+) -> list[Citation]:
+    """Up to MAX_ALTERNATIVES passages of the first ALTERNATIVE_RANKS that the answer does not
+    cite (normally from the second on), numbered from first_number on, when the reranker is
+    unsure; else none. cited: chunk ids of the answer's citations."""
+    if not is_unsure(passages, unsure_margin):
+        return []
+    out: list[Citation] = []
+    for passage in passages[:ALTERNATIVE_RANKS]:
+        if passage.chunk_id in cited:
+            continue
+        quote = best_sentence(question, passage, term_weight)
+        out.append(Citation.from_passage(first_number + len(out), passage, quote))
+        if len(out) >= MAX_ALTERNATIVES:
+            break
+    return out
