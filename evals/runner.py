@@ -221,15 +221,19 @@ def run_eval(
     info: dict[str, Any] | None = None,
     warm_up: bool = True,
     new_conversation: Callable[[], Any] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> EvalResult:
     """`info` carries what only the caller knows (embedding_model, corpus_hash, settings).
     Lines sharing a `conversation` id are asked in file order on one conversation object made
     by `new_conversation` (default: assistant.conversation.Conversation), so later ones are
-    follow-ups."""
+    follow-ups. `on_progress(done, total)` is called once before the first question (done 0,
+    after the warm-up) and after each question, for a progress bar outside the terminal."""
     qa_path = Path(qa_path)
     items = load_qa(qa_path)
     if warm_up:
         _warm_up(assistant, k)
+    if on_progress:
+        on_progress(0, len(items))
     conversations: dict[str, Any] = {}
     records = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress):
@@ -239,6 +243,8 @@ def run_eval(
                 conversations[item.conversation] = (new_conversation or _new_conversation)()
             conv = conversations[item.conversation]
         records.append(evaluate_item(assistant, item, k, conv))
+        if on_progress:
+            on_progress(len(records), len(items))
     return EvalResult(
         metrics=aggregate(records),
         by_type=group_by(records, "type"),
