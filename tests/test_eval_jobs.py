@@ -119,6 +119,30 @@ def test_progress_and_time_left_at_the_pace_so_far() -> None:
     ]
 
 
+def test_run_eval_reports_progress_before_and_after_each_question(tmp_path: Path) -> None:
+    from assistant.types import Answer
+    from evals.runner import run_eval
+
+    class Silent:
+        """Finds nothing and abstains: progress does not depend on the answers."""
+
+        def search(self, question: str, k: int = 10) -> list:
+            return []
+
+        def ask(self, question: str, **_: object) -> Answer:
+            return Answer(question, "", [], "extractive", True)
+
+    calls: list[tuple[int, int]] = []
+    result = run_eval(
+        Silent(),
+        small_qa(tmp_path / "q.jsonl"),
+        progress=False,
+        on_progress=lambda *a: calls.append(a),
+    )
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    assert result.metrics["n_questions"] == 4
+
+
 # ---------------------------------------------------------------------------- real runs
 
 
