@@ -288,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     _exit_with_parent(os.getppid())
     settings = Settings.from_env()
     qa_path = Path(args.qa)
-    if args.lock_fd is None:  # started by hand: take the lock the page would have taken
+    fd = args.lock_fd
+    if fd is None:  # started by hand: take the lock the page would have taken
         fd = os.open(lock_path(settings.home), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -304,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     write_status(settings.home, status)
     done = run_job(settings, qa_path, status)
+    # Free the data dir as soon as the outcome is on disk, not after the interpreter has torn
+    # down its libraries (seconds): a page that shows "klaar" must accept the next start.
+    fcntl.flock(fd, fcntl.LOCK_UN)
     return 0 if done.state == "done" else 1
 
 
