@@ -11,7 +11,7 @@ import re
 
 from assistant.markdown import escape_inline, escape_line_start, escape_markdown
 from assistant.types import ABSTAIN_TEXT, Answer, Citation
-from foundation.sections import page_label
+from foundation.sections import location
 
 SOURCES_LABEL = "Bronnen"
 FLAGGED_LABEL = "Let op: dit antwoord verwijst naar geen bron; controleer het voor gebruik."
@@ -70,10 +70,15 @@ def _source_line(c: Citation) -> str:
         parts.append(f"{publisher} ({escape_markdown(date)})")
     elif publisher or date:
         parts.append(publisher or escape_markdown(date))
-    if c.page is not None:
-        parts.append(page_label(c.page))
-    if c.section:
-        parts.append(f"paragraaf “{escape_markdown(c.section)}”")
+    where = location(
+        c.page,
+        escape_markdown(c.section),
+        escape_markdown(c.part),
+        section_mark="paragraaf “",
+        section_end="”",
+    )
+    if where:
+        parts.append(where)
     return f"[{c.n}] " + ", ".join(parts)
 
 

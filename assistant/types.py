@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from foundation.sections import cited_section
+
 AnswerMode = Literal["extractive", "llm"]
 # Joins the non-adjacent stretches of passage text that one citation quotes.
 QUOTE_GAP = " … "
@@ -42,6 +44,8 @@ class Passage:
     each retrieval list, None when the passage was not in that list; dense_score its cosine
     to the question, bm25_score its BM25 score (None when BM25 did not find it);
     section_intro: it opens the section a "Wat is X?" question names.
+    section is the heading path (what retrieval and reranking read); part_spans name the
+    parts of text outside any section ("brief, aanhef"), which only citations read.
     """
 
     chunk_id: str
@@ -63,6 +67,7 @@ class Passage:
     bm25_score: float | None = None
     section_intro: bool = False
     section_spans: list[tuple[int, str]] = field(default_factory=list)
+    part_spans: list[tuple[int, str]] = field(default_factory=list)
 
     def section_at(self, offset: int) -> str:
         """The section of the text at a character offset (chunks may span short sections)."""
@@ -72,14 +77,28 @@ class Passage:
                 found = section
         return found
 
+    def part_at(self, offset: int) -> str:
+        """The named part of the document at a character offset; "" inside a section."""
+        found = ""
+        for start, part in self.part_spans:
+            if start <= offset:
+                found = part
+        return found
+
+    @property
+    def part(self) -> str:
+        """The named part where the passage begins, for text outside any section."""
+        return self.part_at(0)
+
     def to_search_json(self) -> dict[str, Any]:
-        """The `vraagbaak search --json` shape (contract: docs/ARCHITECTURE.md)."""
+        """The `vraagbaak search --json` shape (contract: docs/ARCHITECTURE.md); section is
+        the cited section, never empty for ingested text."""
         return {
             "rank": self.rank,
             "doc_id": self.doc_id,
             "title": self.title,
             "page": self.page,
-            "section": self.section,
+            "section": cited_section(self.section, self.part),
             "text": self.text,
             "score": round(self.score, 6),
         }
@@ -87,7 +106,12 @@ class Passage:
 
 @dataclass
 class Citation:
-    """One numbered source of an answer: [n] in the text points here."""
+    """One numbered source of an answer: [n] in the text points here.
+
+    section is the heading path of the quoted sentence; part names the part of the document
+    when the sentence stands outside any section ("brief, aanhef"). Show them through
+    foundation.sections (location, cited_section), never one without the other.
+    """
 
     n: int
     doc_id: str
@@ -99,16 +123,18 @@ class Citation:
     quote: str
     text: str
     chunk_id: str = ""
+    part: str = ""
 
     @classmethod
     def from_passage(cls, n: int, passage: Passage, quote: str) -> Citation:
-        """The citation names the section of the quoted sentence itself, not just the
-        chunk's first section (a chunk may hold several short sections)."""
-        section = passage.section
-        if passage.section_spans and quote:
+        """The citation names the section (or part) of the quoted sentence itself, not just
+        the chunk's first one (a chunk may hold several short sections, or a letter's
+        salutation and the introduction after it)."""
+        section, part = passage.section, passage.part
+        if (passage.section_spans or passage.part_spans) and quote:
             at = passage.text.find(quote[:60])
             if at >= 0:
-                section = passage.section_at(at)
+                section, part = passage.section_at(at), passage.part_at(at)
         return cls(
             n=n,
             doc_id=passage.doc_id,
@@ -120,9 +146,11 @@ class Citation:
             quote=quote,
             text=passage.text,
             chunk_id=passage.chunk_id,
+            part=part,
         )
 
     def to_json(self) -> dict[str, Any]:
+        """One citation of `vraagbaak ask --json`; section is the cited section."""
         return {
             "n": self.n,
             "doc_id": self.doc_id,
@@ -130,7 +158,7 @@ class Citation:
             "publisher": self.publisher,
             "date": self.date,
             "page": self.page,
-            "section": self.section,
+            "section": cited_section(self.section, self.part),
             "quote": self.quote,
             "text": self.text,
         }

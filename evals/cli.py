@@ -27,6 +27,8 @@ from evals.report import write_report
 from evals.runner import run_eval
 
 DEFAULT_QA = Path(__file__).resolve().parent / "qa.jsonl"
+# What `make eval` and the maintainers' page compare a run with.
+DEFAULT_BASELINE = Path(__file__).resolve().parent / "baseline.json"
 
 
 def assistant_info(assistant: Any) -> dict[str, Any]:

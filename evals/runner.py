@@ -262,16 +262,18 @@ def run_eval(
     info: dict[str, Any] | None = None,
     warm_up: bool = True,
     new_conversation: Callable[[], Any] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> EvalResult:
     """`info` carries what only the caller knows (embedding_model, corpus_hash, settings).
     Lines sharing a `conversation` id are asked in file order on one conversation object made
     by `new_conversation` (default: assistant.conversation.Conversation), so later ones are
-    follow-ups."""
+    follow-ups. `on_progress(done, total)` is called once before the first question (done 0,
+    after the warm-up) and after each question, for a progress bar outside the terminal."""
     qa_path = Path(qa_path)
     items = load_qa(qa_path)
     if warm_up:
         _warm_up(assistant, k)
-    records = evaluate_items(assistant, items, k, progress, new_conversation)
+    records = evaluate_items(assistant, items, k, progress, new_conversation, on_progress)
     return result_of(records, build_meta(qa_path, k, info))
 
 
@@ -281,9 +283,12 @@ def evaluate_items(
     k: int = 10,
     progress: bool = True,
     new_conversation: Callable[[], Any] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """One record per item, in order; lines sharing a `conversation` id are asked in order on
     one conversation object."""
+    if on_progress:
+        on_progress(0, len(items))
     conversations: dict[str, Any] = {}
     records = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress):
@@ -293,6 +298,8 @@ def evaluate_items(
                 conversations[item.conversation] = (new_conversation or _new_conversation)()
             conv = conversations[item.conversation]
         records.append(evaluate_item(assistant, item, k, conv))
+        if on_progress:
+            on_progress(len(records), len(items))
     return records
 
 

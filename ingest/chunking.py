@@ -4,7 +4,8 @@ Chunks never cut a sentence and stay within one section: blocks are split into s
 LangChain's TextSplitter merge logic packs whole sentences up to `chunk_size` characters, with
 whole-sentence overlap. A run of short sibling sections is merged into one chunk (so one-line
 sections do not crowd results); the chunk then records where each section starts, so a
-citation can still name the exact section of the sentence it quotes.
+citation can still name the exact section of the sentence it quotes. Text outside any section
+records its named parts (Block.part) the same way.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class _Piece:
     page: int | None
     paragraph: int
     section: str = ""
+    part: str = ""
 
 
 def clean_text_of(blocks: list[Block]) -> str:
@@ -112,7 +114,13 @@ def _pieces(group: list[tuple[int, Block]]) -> list[_Piece]:
         for a, b in sentence_spans(block.text):
             pieces.append(
                 _Piece(
-                    block.text[a:b], offset + a, offset + b, block.page, paragraph, block.section
+                    block.text[a:b],
+                    offset + a,
+                    offset + b,
+                    block.page,
+                    paragraph,
+                    block.section,
+                    block.part,
                 )
             )
     return pieces
@@ -160,6 +168,18 @@ def _section_spans(pieces: list[_Piece], start: int) -> tuple[tuple[int, str], .
     return tuple(spans)
 
 
+def _part_spans(pieces: list[_Piece], start: int) -> tuple[tuple[int, str], ...]:
+    """Where, inside the chunk text, each named part begins ("brief, aanhef", then "brief,
+    inleiding vóór § 1"); empty for a chunk inside a section."""
+    if not any(piece.part for piece in pieces):
+        return ()
+    spans: list[tuple[int, str]] = []
+    for piece in pieces:
+        if not spans or spans[-1][1] != piece.part:
+            spans.append((piece.start - start, piece.part))
+    return tuple(spans)
+
+
 def _join(pieces: list[_Piece]) -> str:
     """Sentences of one paragraph joined by a space, paragraphs by a blank line."""
     out: list[str] = []
@@ -197,6 +217,7 @@ def chunk_document(
                     end=packed[-1].end,
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     section_spans=_section_spans(packed, packed[0].start),
+                    part_spans=_part_spans(packed, packed[0].start),
                 )
             )
     return chunks

@@ -36,19 +36,24 @@ class Block:
     """A cleaned paragraph, list item or heading, with where it came from.
 
     section is the heading path (foundation.sections), e.g.
-    "4 Sturingsmogelijkheden > 4.2 Regie"; empty before the first heading.
+    "4 Sturingsmogelijkheden > 4.2 Regie"; empty before the first heading, where part names
+    the part of the document instead ("brief, aanhef"), so the text can still be cited.
     """
 
     text: str
     page: int | None
     section: str
     kind: BlockKind = "paragraph"
+    part: str = ""
 
 
 @dataclass(frozen=True)
 class Chunk:
     """A retrievable passage. start/end are offsets into the document's clean text
-    (its blocks joined by blank lines), so a citation can be traced back."""
+    (its blocks joined by blank lines), so a citation can be traced back.
+
+    section_spans: where, inside text, each section begins; part_spans: the same for the
+    named parts of text outside any section (empty for a chunk inside a section)."""
 
     id: str
     doc_id: str
@@ -60,3 +65,4 @@ class Chunk:
     end: int
     content_hash: str
     section_spans: tuple[tuple[int, str], ...] = ()
+    part_spans: tuple[tuple[int, str], ...] = ()

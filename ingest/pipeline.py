@@ -48,8 +48,9 @@ from ingest.structure import parse_document
 
 log = logging.getLogger(__name__)
 
-# Bump when cleaning, structure or chunking changes, so every document is re-chunked.
-PIPELINE_VERSION = "5"
+# Bump when cleaning, structure, chunking or chunk metadata changes, so every document is
+# re-chunked. 6: part_spans (named parts of text outside any section).
+PIPELINE_VERSION = "6"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 
@@ -125,6 +126,8 @@ def chunk_metadata(doc: SourceDocument, doc_hash: str, chunk: Chunk) -> dict[str
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.part_spans:
+        meta["part_spans"] = json.dumps(chunk.part_spans, ensure_ascii=False)
     return meta
 
 

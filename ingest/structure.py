@@ -8,9 +8,9 @@ and every line break has to be judged: wrapped line, new paragraph, heading or l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from foundation.sections import join_path
+from foundation.sections import front_part, join_path
 from ingest.cleaning import (
     Vocabulary,
     bullet_split,
@@ -49,13 +49,48 @@ def parse_document(pages: list[RawPage], kind: str) -> list[Block]:
     """Cleaned blocks of one document in reading order, each with page and section path.
 
     kind is the manifest kind: "markdown", "web", "pdf-text" or "pdf" (unknown kinds are read
-    as PDF text, the most defensive reader).
+    as PDF text, the most defensive reader). Text before the first heading gets a named part
+    of the document (name_front_matter), so every block can be cited.
     """
     if kind == "markdown":
-        return _parse_markdown(pages)
+        return name_front_matter(_parse_markdown(pages))
     if kind == "web":
-        return _parse_web(pages)
-    return _parse_pdf_text(pages)
+        return name_front_matter(_parse_web(pages))
+    return name_front_matter(_parse_pdf_text(pages))
+
+
+# --- text outside any section --------------------------------------------------------------------
+
+# "Geachte heer Van der Lugt,", "Geacht college en gemeenteraad,", "Beste collega's,"
+_SALUTATION_RE = re.compile(
+    r"^(?:(?:Zeer |Hoog)?[Gg]eachte?|Beste|Lieve|Dear)\s[^,.!?:;]{1,80},(?:\s|$)"
+)
+_SECTION_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.:)]?\s+\S")
+
+
+def name_front_matter(blocks: list[Block]) -> list[Block]:
+    """Blocks without a section (the text before the first heading) get a named part, the
+    rule of foundation.sections.front_part: a letter that opens with a salutation has its
+    "aanhef" (the salutation's block) and the "inleiding" up to its first numbered section;
+    other documents have their "begin". Only the part is set: text and section stay, so
+    nothing that is embedded or indexed changes."""
+    loose = [i for i, b in enumerate(blocks) if not b.section]
+    if not loose:
+        return blocks
+    letter = bool(_SALUTATION_RE.match(blocks[loose[0]].text))
+    before = next(
+        (
+            m.group(1)
+            for b in blocks[loose[-1] + 1 :]
+            if b.kind == "heading" and (m := _SECTION_NUMBER_RE.match(b.text))
+        ),
+        None,
+    )
+    named = list(blocks)
+    for n, i in enumerate(loose):
+        part = front_part(letter=letter, salutation=letter and n == 0, before=before)
+        named[i] = replace(blocks[i], part=part)
+    return named
 
 
 # --- section stack -------------------------------------------------------------------------------

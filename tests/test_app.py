@@ -332,9 +332,44 @@ def _eval_app(reports: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> App
 def test_eval_page_without_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _eval_app(tmp_path / "reports", tmp_path / "home", monkeypatch)
     assert any(
-        "Nog geen evaluaties: draai `vraagbaak eval --report evals/reports`" in i.value
+        "Nog geen evaluaties: start er hierboven een, of draai "
+        "`vraagbaak eval --report evals/reports`" in i.value
         for i in at.info
     )
+    assert [b.label for b in at.button] == ["Evaluatie starten"]
+    assert at.radio[0].options == ["De vaste vragenset", "Een eigen bestand"]
+
+
+def test_eval_page_says_in_dutch_that_an_eval_is_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A click while another tab, session or server runs an eval on the data dir."""
+    import fcntl
+    import os
+
+    from ui.eval_jobs import lock_path, status_path
+
+    home = tmp_path / "home"
+    home.mkdir()
+    fd = os.open(lock_path(home), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        at = _eval_app(tmp_path / "reports", home, monkeypatch)
+        at.button[0].click().run()
+        assert not at.exception, at.exception
+        assert any("Er loopt al een evaluatie op deze gegevensmap" in w.value for w in at.warning)
+        assert not status_path(home).exists()
+    finally:
+        os.close(fd)
+
+
+def test_eval_page_asks_for_a_file_before_starting_an_upload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _eval_app(tmp_path / "reports", tmp_path / "home", monkeypatch)
+    at.radio[0].set_value("Een eigen bestand").run()
+    at.button[0].click().run()
+    assert any("Kies eerst een geldig bestand met vragen." in w.value for w in at.warning)
 
 
 def test_eval_page_shows_metrics_change_and_failures(
@@ -402,6 +437,19 @@ def test_eval_page_shows_metrics_change_and_failures(
     assert "het Rijk betaalt" in texts and "Iets anders [1]." in texts
     assert any("Fouten: 2 van 3" in h.value for h in at.subheader)
     assert any("1 beoordeling: 0 × duim omhoog" in m.value for m in at.markdown)
+    # the selected run against evals/baseline.json: hit@5 0.80 vs 0.94 is past the tolerance
+    assert any(h.value == "Vergelijking met de baseline" for h in at.subheader)
+    assert any(
+        "Achteruit ten opzichte van de baseline, buiten de marge: Gevonden in top 5" in e.value
+        for e in at.error
+    )
+    table = at.table[0].value
+    row = table.loc["Gevonden in top 5"]
+    assert (row["Deze run"], row["Baseline"], row["Oordeel"]) == (
+        "80,0%",
+        "94,2%",
+        "achteruit, buiten de marge",
+    )
 
 
 # ---------------------------------------------------------------------------- page logic

@@ -2,8 +2,9 @@
 driven by headless Chromium (Debian's, never a downloaded one) through Selenium.
 
 What staff do: ask, read the numbered sources, open one to see the marked sentence, ask a
-follow-up, give a thumbs up (found back in the SQLite file). Screenshots go to test-output/
-so a person can look at the page without starting it.
+follow-up, give a thumbs up (found back in the SQLite file). What maintainers do: read the
+eval reports, and start an eval on an uploaded Q&A file and read its figures against the
+baseline. Screenshots go to test-output/ so a person can look at the page without starting it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -123,10 +125,10 @@ def _write_reports(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def server(
-    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+def _streamlit(
+    settings: Settings, reports: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Settings]]:
+    """The page server on a free port over settings' index, reading reports from `reports`."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip("needs Debian's chromium and chromium-driver (`make browser` installs them)")
     port = free_port()
@@ -134,12 +136,12 @@ def server(
     for name in ("VRAAGBAAK_CHROMA_URL", "VRAAGBAAK_LLM_BASE_URL", "VRAAGBAAK_LLM_MODEL"):
         env.pop(name, None)
     env.update(
-        VRAAGBAAK_HOME=str(corpus_index.home),
-        VRAAGBAAK_CORPUS=str(corpus_index.corpus_dir),
-        VRAAGBAAK_EMBEDDING=corpus_index.embedding,
+        VRAAGBAAK_HOME=str(settings.home),
+        VRAAGBAAK_CORPUS=str(settings.corpus_dir),
+        VRAAGBAAK_EMBEDDING=settings.embedding,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
-    env["VRAAGBAAK_REPORTS"] = str(_write_reports(tmp_path_factory.mktemp("reports")))
+    env["VRAAGBAAK_REPORTS"] = str(reports)
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -166,9 +168,31 @@ def server(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield url, corpus_index
+        yield url, settings
     finally:
         stop(proc, timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(
+    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    reports = _write_reports(tmp_path_factory.mktemp("reports"))
+    yield from _streamlit(corpus_index, reports, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def eval_server(
+    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    """A server over a copy of the real index with no reports yet: the evals started from
+    its page, their locks and status files meet no other test."""
+    home = tmp_path_factory.mktemp("eval-index") / "home"
+    shutil.copytree(
+        corpus_index.home, home, ignore=shutil.ignore_patterns("eval*", "feedback*", "*.lock")
+    )
+    settings = replace(corpus_index, home=home, reports_dir=tmp_path_factory.mktemp("reports"))
+    yield from _streamlit(settings, settings.reports_dir, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -349,3 +373,121 @@ def test_eval_page_for_maintainers(server, driver, output_dir: Path) -> None:
     assert "Fouten: 1 van 2" in text
     time.sleep(1.5)  # charts draw after the data arrives
     _full_page_screenshot(driver, output_dir / "app-evaluaties.png")
+
+
+def _body_text(drv) -> str:
+    from selenium.webdriver.common.by import By
+
+    return drv.find_element(By.CSS_SELECTOR, "body").text
+
+
+def _upload(drv, wait, path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = wait.until(
+        lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploader"] input[type=file]')
+    )
+    field.send_keys(str(path))
+
+
+def _click_button(drv, wait, label: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    button = wait.until(
+        lambda d: next(
+            (
+                b
+                for b in d.find_elements(By.CSS_SELECTOR, "button")
+                if b.text.strip().endswith(label)
+            ),
+            None,
+        )
+    )
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+
+
+def test_start_an_eval_from_the_page_and_read_it_against_the_baseline(
+    eval_server, driver, output_dir: Path, tmp_path: Path
+) -> None:
+    import fcntl
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from ui.eval_jobs import lock_path
+
+    url, settings = eval_server
+    drv = driver
+    wait = WebDriverWait(drv, WAIT, poll_frequency=0.3)
+    lines = (ROOT / "evals" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+    none = next(line for line in lines if '"type": "none"' in line)
+    good = tmp_path / "klein.jsonl"
+    good.write_text("\n".join([*lines[:3], none]) + "\n", encoding="utf-8")
+    bad = tmp_path / "kapot.jsonl"
+    bad.write_text(lines[0] + "\n{geen json\n" + lines[0] + "\n", encoding="utf-8")
+
+    drv.get(f"{url}/evaluaties")
+    wait.until(lambda d: "Nog geen evaluaties" in _body_text(d))
+
+    # 1. another process runs an eval on this data dir: a click says so, in Dutch
+    fd = os.open(lock_path(settings.home), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        _click_button(drv, wait, "Evaluatie starten")
+        wait.until(lambda d: "Er loopt al een evaluatie op deze gegevensmap" in _body_text(d))
+    finally:
+        os.close(fd)
+
+    # 2. an invalid upload: its bad lines named, nothing started
+    radio = wait.until(
+        lambda d: next(
+            (x for x in d.find_elements(By.CSS_SELECTOR, '[data-testid="stRadio"] label')
+             if "Een eigen bestand" in x.text),
+            None,
+        )
+    )  # fmt: skip
+    radio.click()
+    _upload(drv, wait, bad)
+    wait.until(lambda d: "is geen geldige vragenset: fout op regels 2, 3" in _body_text(d))
+    text = _body_text(drv)
+    assert "regel 2: geen geldige JSON" in text and "regel 3: id 'q001' staat al op regel 1" in text
+    drv.save_screenshot(str(output_dir / "app-eval-upload-invalid.png"))
+
+    # 3. a valid upload, started from the page: progress, then its report
+    _upload(drv, wait, good)
+    wait.until(lambda d: "klein.jsonl: 4 vragen, in orde." in _body_text(d))
+    _click_button(drv, wait, "Evaluatie starten")
+    wait.until(
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, '[data-testid="stProgress"]')
+            or "Evaluatie klaar" in _body_text(d)
+        )
+    )
+    if "Evaluatie klaar" not in _body_text(drv):
+        drv.save_screenshot(str(output_dir / "app-eval-running.png"))
+        # the chat page works while the eval runs in the background, and a new session of
+        # the eval page follows the same run
+        drv.get(url)
+        wait.until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]')
+        )
+        drv.get(f"{url}/evaluaties")
+    wait.until(lambda d: "Evaluatie klaar" in _body_text(d))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')) >= 6)
+    width = drv.execute_script(
+        "return document.querySelector('[data-testid=\"stMainBlockContainer\"]').offsetWidth"
+    )
+    assert width > 1000  # still the wide page after the rerun its progress bar started
+    time.sleep(1.5)  # charts draw after the data arrives
+    _full_page_screenshot(drv, output_dir / "app-eval-done.png")
+    text = _body_text(drv)
+    assert "4 vragen uit klein.jsonl" in text
+    assert "vragenset klein.jsonl" in text and "van 4 vragen" in text  # the new run is shown
+    assert "Gevonden in top 5" in text and "Bronprecisie" in text
+    assert "Vergelijking met de baseline" in text
+    assert "andere vragenset dan de baseline (515 vragen)" in text
+    table = drv.find_element(By.CSS_SELECTOR, '[data-testid="stTable"]').text
+    assert "Gevonden in top 5" in table and "94,2%" in table  # the baseline's hit@5
+    assert "Marge" in table and "telt niet mee" in table
+    assert len(list(settings.reports_dir.glob("result-*.json"))) == 1  # where the CLI writes

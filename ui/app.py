@@ -19,10 +19,12 @@ import foundation  # noqa: E402,F401  (offline defaults before any library is im
 from ui.chat_page import render_chat  # noqa: E402
 from ui.style import apply_style  # noqa: E402
 
+# No layout here: each page sets its own. With a layout here too, Streamlit (1.67) shows
+# this one instead of the page's after a rerun that a fragment starts (the eval page's
+# progress bar), and the wide eval page would jump to centered when its run is done.
 st.set_page_config(
     page_title="Vraagbaak — zorg en veiligheid & ondermijning",
     page_icon=":material/menu_book:",
-    layout="centered",
     initial_sidebar_state="expanded",
 )
 apply_style()

@@ -159,6 +159,7 @@ def _download(slot: st.delta_generator.DeltaGenerator, turns: list[Turn]) -> Non
 
 
 def render_chat() -> None:
+    st.set_page_config(layout="centered")  # each page sets its own layout (ui/app.py)
     _header()
     settings = Settings.from_env()
     try:

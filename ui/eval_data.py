@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.compare import LOWER_IS_BETTER, compare
 from evals.failures import FAILURE_RANK, Failure, failures
 
 
@@ -69,6 +70,8 @@ def format_metric(value: Any, kind: str) -> str:
         return "—"
     if kind == "ms":
         return f"{value:,.0f} ms".replace(",", ".")
+    if kind == "count":
+        return f"{value:.0f}"
     return f"{value * 100:.1f}%".replace(".", ",")
 
 
@@ -79,8 +82,133 @@ def format_delta(value: Any, previous: Any, kind: str) -> str | None:
     diff = value - previous
     if kind == "ms":
         return None if round(diff) == 0 else f"{diff:+,.0f} ms".replace(",", ".")
+    if kind == "count":
+        return None if round(diff) == 0 else f"{diff:+.0f}"
     # No arrow for "no change": an unchanged metric is not news
     return None if round(diff * 100, 1) == 0 else f"{diff * 100:+.1f} pp".replace(".", ",")
+
+
+# ---------------------------------------------------------------------------- baseline
+
+BASELINE_KEYS = (
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "recall@10",
+    "citation_precision",
+    "citation_recall",
+    "abstention_accuracy",
+    "false_abstention_rate",
+    "token_f1",
+    "ask_p50_ms",
+    "ask_p95_ms",
+    "n_questions",
+)
+_EXTRA_LABELS = {
+    "hit@1": "Gevonden op plaats 1",
+    "recall@10": "Recall@10",
+    "n_questions": "Aantal vragen",
+}
+VERDICTS = {
+    "regressed": "achteruit, buiten de marge",
+    "missing": "ontbreekt in deze run",
+    "improved": "beter",
+    "ok": "binnen de marge",
+    "new": "niet in de baseline",
+    "n/a": "—",
+}
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """A run against the baseline (the gate of evals/compare.py), as the page shows it:
+    a row per metric, the names of the metrics past their tolerance, and Dutch notes."""
+
+    rows: list[dict[str, str]]
+    regressions: list[str]
+    notes: list[str]
+
+
+def metric_label(key: str) -> str:
+    for h in HEADLINES:
+        if h.key == key:
+            return h.label
+    return _EXTRA_LABELS.get(key, key)
+
+
+def metric_kind(key: str) -> str:
+    if key.endswith("_ms"):
+        return "ms"
+    return "count" if key.startswith("n_") else "ratio"
+
+
+def _tolerance(key: str, tolerance: float | None) -> str:
+    if tolerance is None:
+        return "telt niet mee"
+    sign = "+" if key in LOWER_IS_BETTER else "−"
+    return f"{sign}{tolerance * 100:.1f} pp".replace(".", ",")
+
+
+def baseline_view(data: dict[str, Any], baseline: dict[str, Any]) -> BaselineView:
+    """Compare a result file's data with the baseline by the rule `vraagbaak eval --compare`
+    applies, worded for the page."""
+    comparison = compare(data, baseline)
+    rows = []
+    for r in comparison.rows:
+        if r.name not in BASELINE_KEYS:
+            continue
+        kind = metric_kind(r.name)
+        delta = format_delta(r.current, r.baseline, kind)
+        verdict = VERDICTS.get(r.status, r.status)
+        if r.status == "ok" and not r.gated:
+            verdict = "—"
+        rows.append(
+            {
+                "Maat": metric_label(r.name),
+                "Baseline": format_metric(r.baseline, kind),
+                "Deze run": format_metric(r.current, kind),
+                "Verschil": delta or ("0" if r.delta is not None else "—"),
+                "Marge": _tolerance(r.name, r.tolerance),
+                "Oordeel": verdict,
+            }
+        )
+    notes = ["Antwoordtijden staan erbij maar tellen niet mee: ze hangen af van de machine."]
+    ours = (data.get("meta") or {}).get("qa_sha256")
+    theirs = (baseline.get("meta") or {}).get("qa_sha256")
+    if ours and theirs and ours != theirs:
+        n = (baseline.get("metrics") or {}).get("n_questions")
+        size = f" ({n} vragen)" if isinstance(n, int) else ""
+        notes.insert(
+            0,
+            f"Deze run gebruikte een andere vragenset dan de baseline{size}: de verschillen "
+            "mengen dan vragenset en systeem, en zeggen weinig over een verbetering of "
+            "achteruitgang.",
+        )
+    return BaselineView(
+        rows=rows,
+        regressions=[metric_label(r.name) for r in comparison.regressions],
+        notes=notes,
+    )
+
+
+def load_baseline(path: Path) -> dict[str, Any] | None:
+    """The committed baseline, or None when it is missing or unreadable (the page then says
+    so instead of failing)."""
+    return load_run(path)
+
+
+# ---------------------------------------------------------------------------- time
+
+
+def format_duration(seconds: float) -> str:
+    """Dutch, rounded the way a person reads a wait: "40 s", "3 min", "1 u 05 min"."""
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    minutes = round(s / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} u {minutes % 60:02d} min"
 
 
 def metric_table(

@@ -1,5 +1,7 @@
 """Maintainers' page: how good are the answers now, did the last change help, and which
 questions go wrong. Plus the staff feedback export, since both answer "where to look next".
+An eval can be started here too (ui/eval_launch.py), and every run is compared with the
+committed baseline by the gate's own rule.
 
 A page script run by st.navigation in ui/app.py, not a module to import. It lives outside a
 `pages/` folder on purpose: Streamlit would also serve such a folder as old-style pages,
@@ -12,21 +14,25 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from evals.cli import DEFAULT_BASELINE
 from foundation.settings import Settings
 from ui.eval_data import (
     ANSWER_KEYS,
     HEADLINES,
     RETRIEVAL_KEYS,
+    baseline_view,
     failed_questions,
     format_delta,
     format_metric,
     history,
     list_runs,
+    load_baseline,
     load_run,
     long_table,
     metric_table,
     run_label,
 )
+from ui.eval_launch import render_launcher
 from ui.feedback import export_bytes, feedback_path, read_feedback
 from ui.page_logic import MODE_LABELS
 
@@ -51,6 +57,39 @@ def grouped_bars(table: dict[str, dict[str, float]], keys: tuple[str, ...]) -> a
     )
 
 
+def render_baseline(data: dict) -> None:
+    """The selected run against evals/baseline.json, by the rule of `vraagbaak eval
+    --compare`."""
+    st.subheader("Vergelijking met de baseline")
+    baseline = load_baseline(DEFAULT_BASELINE)
+    if baseline is None:
+        st.caption(f"Geen leesbare baseline gevonden (`{DEFAULT_BASELINE.name}`).")
+        return
+    view = baseline_view(data, baseline)
+    base_meta = baseline.get("meta") or {}
+    st.caption(
+        f"Baseline `evals/{DEFAULT_BASELINE.name}`: "
+        f"{baseline['metrics'].get('n_questions', '?')} vragen, "
+        f"code `{base_meta.get('code_version') or '?'}`, "
+        f"{str(base_meta.get('date') or '?')[:10]}."
+    )
+    if view.regressions:
+        st.error(
+            "Achteruit ten opzichte van de baseline, buiten de marge: "
+            + ", ".join(view.regressions)
+            + ".",
+            icon=":material/trending_down:",
+        )
+    else:
+        st.success(
+            "Geen achteruitgang ten opzichte van de baseline buiten de marges.",
+            icon=":material/verified:",
+        )
+    st.table(pd.DataFrame(view.rows).set_index("Maat"))
+    for note in view.notes:
+        st.caption(note)
+
+
 st.title("Evaluaties")
 st.caption(
     "Voor beheerders: de uitkomsten van `vraagbaak eval` op de vaste vragenset, en de "
@@ -58,13 +97,16 @@ st.caption(
 )
 
 settings = Settings.from_env()
+job = render_launcher(settings)
 folder = settings.reports_dir
 loaded = [(p, d) for p in list_runs(folder) if (d := load_run(p)) is not None]
 
-if not loaded:
+if not loaded and job is not None and job.running:
+    st.info("Nog geen evaluaties: de eerste loopt nu.", icon=":material/inbox:")
+elif not loaded:
     st.info(
-        "Nog geen evaluaties: draai `vraagbaak eval --report evals/reports` "
-        f"(gezocht in `{folder}`).",
+        "Nog geen evaluaties: start er hierboven een, of draai "
+        f"`vraagbaak eval --report evals/reports` (gezocht in `{folder}`).",
         icon=":material/inbox:",
     )
 else:
@@ -96,6 +138,8 @@ else:
             delta_color="normal" if h.higher_is_better else "inverse",
             help=f"`{h.key}`" + (", verschil met de vorige run" if previous else ""),
         )
+
+    render_baseline(data)
 
     left, right = st.columns(2)
     with left:

@@ -170,12 +170,12 @@ def passage_html(text: str, quote: str) -> str:
 
 
 def where(c: Citation) -> str:
-    return location(c.page, c.section)
+    return location(c.page, c.section, c.part)
 
 
 def source_label(c: Citation) -> str:
     """Short enough for one or two lines: the full section path is inside the source."""
-    short = location(c.page, path_tail(c.section, 1), section_mark="")
+    short = location(c.page, path_tail(c.section, 1), c.part, section_mark="")
     rest = c.title + (f" — {short}" if short else "")
     # Expander labels are Markdown; "[1] " alone is no Markdown link.
     return f"[{c.n}] {escape_label(rest)}"
@@ -188,6 +188,8 @@ def source_meta_html(c: Citation) -> str:
         facts.append(("Pagina", str(c.page)))
     if c.section:
         facts.append(("Sectie", c.section))
+    elif c.part:
+        facts.append(("Plaats", c.part))
     items = "".join(
         f'<span class="vb-fact"><b>{html.escape(k)}:</b> {html.escape(v)}</span>' for k, v in facts
     )

@@ -26,14 +26,14 @@ def print_passages(passages: list[Passage]) -> None:
     if not passages:
         print("Geen passages gevonden.")
     for p in passages:
-        where = location(p.page, p.section)
+        where = location(p.page, p.section, p.part)
         print(f"{p.rank}. {p.title}" + (f" — {where}" if where else "") + f"  [{p.score:.4f}]")
         print(_wrap(p.text))
         print()
 
 
 def _source_line(c: Citation) -> str:
-    where = location(c.page, c.section)
+    where = location(c.page, c.section, c.part)
     head = f"[{c.n}] {c.title}"
     if c.publisher:
         head += f", {c.publisher}"

@@ -55,6 +55,7 @@ def to_passage(chunk: StoredChunk, index: IndexReader) -> Passage:
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         section_spans=_spans(meta.get("section_spans")),
+        part_spans=_spans(meta.get("part_spans")),
     )
 
 
