@@ -204,6 +204,34 @@ def _hash(entry: SourceDocument) -> str:
 # --- the changes -------------------------------------------------------------------------
 
 
+def check_new(settings: Settings, upload: Upload, fields: Fields, doc_id: str = "") -> Fields:
+    """The checks add_document makes before it touches anything, for a caller that wants to
+    refuse at once (the page, before it starts the change in the background); the fields as
+    they will be stored. add_document checks again under the lock."""
+    cleaned = clean_fields(fields, require_title=True)
+    if doc_id:
+        _check_id_syntax(doc_id)
+    check_file(upload, settings.max_document_mb)
+    twin = find_duplicate(upload, load_manifest(settings.corpus_dir).documents)
+    if twin is not None:
+        raise duplicate_error(upload, twin)
+    return cleaned
+
+
+def check_replacement(
+    settings: Settings, doc_id: str, upload: Upload, fields: Fields | None = None
+) -> Fields:
+    """The checks replace_document makes before it touches anything (see check_new)."""
+    cleaned = clean_fields(fields or Fields(), require_title=False)
+    check_file(upload, settings.max_document_mb)
+    manifest = load_manifest(settings.corpus_dir)
+    _entry(manifest, doc_id)
+    twin = find_duplicate(upload, manifest.documents, except_id=doc_id)
+    if twin is not None:
+        raise duplicate_error(upload, twin)
+    return cleaned
+
+
 def add_document(
     settings: Settings,
     upload: Upload,
@@ -351,9 +379,18 @@ def remove_document(
             report = ingest_locked(settings, embedder=embedder)
         if aside is not None:
             aside.unlink(missing_ok=True)
-        title = entry.title if entry else str(live.docs[doc_id].get("title", doc_id))
-        file_name = entry.file if entry else str(live.docs[doc_id].get("file", ""))
-        return _result(settings, "remove", doc_id, title, file_name, report, progress)
+        facts = live.docs.get(doc_id, {})
+        result = ChangeResult(
+            "remove",
+            doc_id,
+            entry.title if entry else str(facts.get("title", doc_id)),
+            entry.file if entry else str(facts.get("file", "")),
+            pages=_int(facts.get("pages")),  # what the index held, now gone
+            passages=_int(facts.get("chunks")) or 0,
+            report=report,
+        )
+        _report(progress, DONE)
+        return result
 
 
 # --- pieces ------------------------------------------------------------------------------
