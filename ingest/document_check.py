@@ -133,10 +133,10 @@ def check_file(upload: Upload, max_mb: float) -> CheckedFile:
             "worden toegevoegd. Sla het document op als PDF en probeer het opnieuw.",
         )
     if len(upload.data) > max_mb * MB:
-        size, limit = _mb(len(upload.data)), _mb(max_mb * MB)
+        size, limit = _size(len(upload.data)), _size(max_mb * MB)
         raise DocumentTooLarge(
-            f"{name} is {size} MB; the limit is {limit} MB (VRAAGBAAK_MAX_DOCUMENT_MB)",
-            f"'{name}' is {_nl(size)} MB; de grens is {_nl(limit)} MB. Verklein het bestand "
+            f"{name} is {size}; the limit is {limit} (VRAAGBAAK_MAX_DOCUMENT_MB)",
+            f"'{name}' is {_nl(size)}; de grens is {_nl(limit)}. Verklein het bestand "
             "(bijvoorbeeld door afbeeldingen te comprimeren of het op te splitsen), of vraag de "
             "beheerder de grens te verhogen (instelling VRAAGBAAK_MAX_DOCUMENT_MB).",
         )
@@ -222,10 +222,14 @@ def _dutch_reason(name: str, exc: DocumentError) -> str:
     return f"'{name}' kan niet worden gelezen. Controleer het bestand en probeer het opnieuw."
 
 
-def _mb(size: float) -> str:
-    """A size in MB with at most one decimal (three below 0.1 MB, for small test limits)."""
-    text = f"{size / MB:.1f}" if size >= MB / 10 else f"{size / MB:.3f}"
-    return text.rstrip("0").rstrip(".")
+def _size(size: float) -> str:
+    """A file size as people read it: 51.2 MB, 800 kB, 21 bytes (small limits are for tests
+    and must not read as "0 MB")."""
+    for unit, factor in (("MB", MB), ("kB", 1024)):
+        if size >= factor * 0.95 or (unit == "MB" and size >= MB / 10):
+            text = f"{size / factor:.1f}".rstrip("0").rstrip(".")
+            return f"{text} {unit}"
+    return f"{int(size)} bytes"
 
 
 def _nl(number: str) -> str:
