@@ -1,7 +1,8 @@
 """The Documents page in a real browser, over a copy of the bundled corpus and its real e5
 index: an information adviser adds a small PDF, watches it being processed, asks a question
-only that PDF answers and gets an answer citing it with its page; then removes it, and the
-same question is no longer answered.
+only that PDF answers and gets an answer citing it with its page; puts a new version in its
+place and gets the new text cited; then removes it, and the same question is no longer
+answered.
 
 The server runs with VRAAGBAAK_DOCUMENT_ADMIN=1 on a copy of the corpus and of the session's
 index in a temporary folder (the repo's corpus/ is never changed). Screenshots go to
@@ -54,6 +55,16 @@ PAGES = [
         "Het Meldpunt Woonfraude Zuiderhaven behandelt elke melding over",
         "illegale onderverhuur binnen 10 werkdagen. Daarna krijgt de melder",
         "een brief met de uitkomst van het onderzoek.",
+    ],
+]
+# The new version: the same page layout, another term.
+PAGES_V2 = [
+    PAGES[0],
+    [
+        "Meldpunt Woonfraude",
+        "",
+        "Het Meldpunt Woonfraude Zuiderhaven behandelt elke melding over",
+        "illegale onderverhuur sinds de nieuwe werkwijze binnen 5 werkdagen.",
     ],
 ]
 ABSTAIN = "Dit staat niet in de documenten"
@@ -164,15 +175,16 @@ def _open_documents(drv, wait, url: str) -> None:
     wait.until(lambda d: _button(d, "Toevoegen"))
 
 
+def _chip(drv, name: str) -> bool:
+    return any(
+        c.get_attribute("title") == name for c in _css(drv, '[data-testid="stFileChipName"]')
+    )
+
+
 def _fill_add_form(drv, wait, pdf: Path | None, title: str) -> None:
     if pdf is not None:
         _css(drv, '[data-testid="stFileUploaderDropzoneInput"]')[0].send_keys(str(pdf))
-        wait.until(  # the upload box lists the file
-            lambda d: any(
-                c.get_attribute("title") == pdf.name
-                for c in _css(d, '[data-testid="stFileChipName"]')
-            )
-        )
+        wait.until(lambda d: _chip(d, pdf.name))  # the upload box lists the file
     box = _input(drv, "Titel")
     box.clear()
     box.send_keys(title)
@@ -214,11 +226,15 @@ def test_add_ask_remove_through_the_documents_page(
     output_dir: Path,
     tmp_path: Path,
 ) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, settings = doc_server
     drv = driver
-    wait = WebDriverWait(drv, WAIT, poll_frequency=0.3)
+    # a rerun replaces elements while a condition looks at them: look again
+    wait = WebDriverWait(
+        drv, WAIT, poll_frequency=0.3, ignored_exceptions=(StaleElementReferenceException,)
+    )
     pdf = make_text_pdf(tmp_path / "Handreiking Veilige Haven.pdf", PAGES)
     repo_manifest = (ROOT / "corpus" / "manifest.toml").read_bytes()
 
@@ -267,10 +283,33 @@ def test_add_ask_remove_through_the_documents_page(
     assert cited and "p. 2" in cited[0], labels
     _full_page_screenshot(drv, output_dir / "documents-answer.png")
 
-    # 5. remove it, with a confirmation
+    # 5. a new version, with a confirmation: the old passages are gone, the new one is cited
     _open_documents(drv, wait, url)
     _choose_document(drv, wait, TITLE)
-    _click(drv, next(t for t in _css(drv, '[role="tab"]') if "Verwijderen" in t.text))
+    new_pdf = make_text_pdf(tmp_path / "veilige-haven-v2.pdf", PAGES_V2)
+    uploads = _css(drv, '[data-testid="stFileUploaderDropzoneInput"]')
+    uploads[1].send_keys(str(new_pdf))
+    wait.until(lambda d: _chip(d, new_pdf.name))
+    _click(drv, _button(drv, "Vervangen…"))
+    dialog = wait.until(lambda d: next(iter(_css(d, '[role="dialog"]')), None))
+    assert f"‘{TITLE}’ wordt vervangen door {new_pdf.name}" in dialog.text
+    drv.save_screenshot(str(output_dir / "documents-confirm-replace.png"))
+    _click(drv, _button(drv, "Ja, vervangen", scope=dialog))
+    wait.until(lambda d: f"‘{TITLE}’ is vervangen" in _body(d) and _settled(d))
+    assert (settings.corpus_dir / "handreiking-veilige-haven.pdf").read_bytes() == (
+        new_pdf.read_bytes()
+    )
+    answer, labels = _answer(drv, wait, url, QUESTION)
+    assert "5 werkdagen" in answer and "10 werkdagen" not in answer, answer
+    assert any(TITLE in label and "p. 2" in label for label in labels), labels
+
+    # 6. remove it, with a confirmation
+    _open_documents(drv, wait, url)
+    _choose_document(drv, wait, TITLE)
+    tab = wait.until(
+        lambda d: next((t for t in _css(d, '[role="tab"]') if "Verwijderen" in t.text), None)
+    )
+    _click(drv, tab)
     _click(drv, wait.until(lambda d: _button(d, "Verwijderen…")))
     dialog = wait.until(lambda d: next(iter(_css(d, '[role="dialog"]')), None))
     assert "wordt verwijderd" in dialog.text and "manifest.toml" in dialog.text
@@ -282,7 +321,7 @@ def test_add_ask_remove_through_the_documents_page(
     assert TITLE not in (settings.corpus_dir / "manifest.toml").read_text(encoding="utf-8")
     _full_page_screenshot(drv, output_dir / "documents-removed.png")
 
-    # 6. the same question is no longer answered
+    # 7. the same question is no longer answered
     answer, labels = _answer(drv, wait, url, QUESTION)
     assert ABSTAIN in answer, answer
     assert not any(TITLE in label for label in labels)
@@ -301,7 +340,12 @@ def _choose_document(drv, wait, title: str) -> None:
         lambda d: next((o for o in _css(d, '[role="option"]') if title in o.text), None)
     )
     option.click()
-    wait.until(
-        lambda d: _settled(d) and title in (_input(d, "Document").get_attribute("value") or "")
-    )
     drv.switch_to.active_element.send_keys(Keys.ESCAPE)
+    # the rerun is done when the replace form shows this document's title (second "Titel")
+    wait.until(
+        lambda d: (
+            _settled(d)
+            and title in (_input(d, "Document").get_attribute("value") or "")
+            and (_input(d, "Titel", 1).get_attribute("value") or "") == title
+        )
+    )
