@@ -86,7 +86,7 @@ class Assistant:
         """LLM mode is opt-in: without a server URL the assistant stays extractive."""
         return "llm" if self.settings.llm.enabled else "extractive"
 
-    def current_index(self) -> IndexReader:
+    def current_index(self, recheck: bool = False) -> IndexReader:
         """The index as the last ingest left it.
 
         The chat page keeps one assistant for as long as it runs, while a colleague may ingest
@@ -94,11 +94,13 @@ class Assistant:
         old text, and new chunks would be dropped as unknown. At most every RECHECK_SECONDS,
         one metadata read tells whether the live state moved; if reopening fails (an ingest
         half-way, a model mismatch), the old reader stays in use and the next check retries.
+        recheck: check now, whenever the last check was (the page knows a document was just
+        added or removed in this process, and the next question must see it).
         """
-        if time.monotonic() - self._checked_at < RECHECK_SECONDS:
+        if not recheck and time.monotonic() - self._checked_at < RECHECK_SECONDS:
             return self.index
         with self._reopen_lock:
-            if time.monotonic() - self._checked_at >= RECHECK_SECONDS:
+            if recheck or time.monotonic() - self._checked_at >= RECHECK_SECONDS:
                 try:
                     if self.index.live_changed():
                         self.index = IndexReader(self.index.settings)

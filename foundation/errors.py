@@ -76,6 +76,52 @@ class ManifestError(UserError):
         super().__init__(f"{where}: {reason}")
 
 
+class DocumentChangeError(UserError):
+    """A document add, replace or remove that was refused before anything changed, or undone
+    after its ingest failed: corpus, manifest and index are as they were.
+
+    str() is English, for the command line; `dutch` says the same, with what to do, for staff
+    on the Documents page (it names their file, not a path on the server)."""
+
+    def __init__(self, message: str, dutch: str) -> None:
+        super().__init__(message)
+        self.dutch = dutch
+
+
+class MissingTitle(DocumentChangeError):
+    """No title: every citation names the document by it."""
+
+
+class InvalidDocumentField(DocumentChangeError):
+    """A field that would make a bad manifest entry (a date that is no date, an id that is
+    taken or no slug, a title over several lines)."""
+
+
+class DocumentTooLarge(DocumentChangeError):
+    """Bigger than VRAAGBAAK_MAX_DOCUMENT_MB."""
+
+
+class DuplicateDocument(DocumentChangeError):
+    """The same bytes are already in the corpus as another document (`doc_id`)."""
+
+    def __init__(self, message: str, dutch: str, doc_id: str) -> None:
+        super().__init__(message, dutch)
+        self.doc_id = doc_id
+
+
+class UnreadableUpload(DocumentChangeError):
+    """The loader refused the file (corrupt, encrypted, a scan, empty, not UTF-8, another
+    type); the DocumentError is the __cause__."""
+
+
+class UnknownDocument(DocumentChangeError):
+    """No document with that id in the manifest."""
+
+
+class DocumentIngestFailed(DocumentChangeError):
+    """The ingest of the changed document failed; the change was rolled back."""
+
+
 # ---------------------------------------------------------------------------- index
 
 

@@ -18,6 +18,10 @@ DEFAULT_LLM_TIMEOUT = 60.0
 DEFAULT_LLM_API_KEY = "not-needed"
 # The eval page's default: the reports `make eval` writes inside the checkout.
 DEFAULT_REPORTS = Path(__file__).resolve().parent.parent / "evals" / "reports"
+# The largest document the Documents page and `vraagbaak documents add` accept, in MB: a
+# policy PDF is rarely above 20 MB, and everything is held in memory while it is checked.
+DEFAULT_MAX_DOCUMENT_MB = 50.0
+ENABLED_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,10 @@ class Settings:
     chroma_url: when set, a Chroma server (`chroma run`) instead of the embedded store;
     llm: the chat server for LLM mode; reports_dir: where the eval page looks for results;
     reranker: "" for the bundled learned reranker, "off" for retrieval's fused order, or the
-    path of a model file made by `vraagbaak train-reranker`.
+    path of a model file made by `vraagbaak train-reranker`;
+    document_admin: whether the Documents page may add, replace and remove documents (off, so
+    a page open to all staff cannot change the corpus by accident);
+    max_document_mb: the largest file a document change accepts.
     """
 
     home: Path
@@ -72,6 +79,8 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     reports_dir: Path = DEFAULT_REPORTS
     reranker: str = ""
+    document_admin: bool = False
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -89,8 +98,23 @@ class Settings:
             "llm": LLMSettings.from_env(env),
             "reports_dir": Path(env.get("VRAAGBAAK_REPORTS") or DEFAULT_REPORTS).expanduser(),
             "reranker": env.get("VRAAGBAAK_RERANKER", "").strip(),
+            "document_admin": env.get("VRAAGBAAK_DOCUMENT_ADMIN", "").strip().lower()
+            in ENABLED_WORDS,
+            "max_document_mb": _positive_float(
+                env.get("VRAAGBAAK_MAX_DOCUMENT_MB", ""), DEFAULT_MAX_DOCUMENT_MB
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["home"] = Path(str(values["home"]))
         values["corpus_dir"] = Path(str(values["corpus_dir"]))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _positive_float(raw: str, default: float) -> float:
+    """A number setting; empty, unreadable or not above zero falls back to the default, as
+    VRAAGBAAK_LLM_TIMEOUT does (a typo must not stop every command)."""
+    try:
+        value = float(raw.strip()) if raw.strip() else default
+    except ValueError:
+        return default
+    return value if value > 0 else default

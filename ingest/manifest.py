@@ -46,6 +46,9 @@ class Manifest:
     path: Path
     documents: list[SourceDocument] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Every entry in file order, those skipped too (their path is unset): the documents list
+    # shows a document whose file is missing rather than hiding it.
+    entries: list[SourceDocument] = field(default_factory=list)
 
 
 def load_manifest(corpus_dir: Path) -> Manifest:
@@ -57,12 +60,16 @@ def load_manifest(corpus_dir: Path) -> Manifest:
     entries = [_parse_entry(manifest_path, i, table, warnings) for i, table in enumerate(tables)]
     _check_unique(manifest_path, entries)
     present = _corpus_files(corpus_dir)
-    documents = [
-        doc for doc in (_locate(corpus_dir, entry, present, warnings) for entry in entries) if doc
-    ]
+    located = [_locate(corpus_dir, entry, present, warnings) for entry in entries]
+    documents = [doc for doc in located if doc]
     listed = {PurePosixPath(entry.file) for entry in entries}
     warnings.extend(_unlisted_warning(name) for name in present if name not in listed)
-    return Manifest(path=manifest_path, documents=documents, warnings=warnings)
+    return Manifest(
+        path=manifest_path,
+        documents=documents,
+        warnings=warnings,
+        entries=[doc or entry for doc, entry in zip(located, entries, strict=True)],
+    )
 
 
 # --- reading ----------------------------------------------------------------------------

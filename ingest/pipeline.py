@@ -35,7 +35,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.loaders import load_pages
 from ingest.locking import ingest_lock
 from ingest.manifest import load_manifest
-from ingest.models import Chunk, SourceDocument
+from ingest.models import Chunk, RawPage, SourceDocument
 from ingest.store import (
     LiveState,
     has_collection,
@@ -98,9 +98,11 @@ def document_hash(doc: SourceDocument) -> str:
     return h.hexdigest()
 
 
-def chunks_for(doc: SourceDocument, doc_hash: str) -> list[Chunk]:
-    blocks = parse_document(load_pages(doc.path), doc.kind)
-    return chunk_document(doc.id, doc_hash, blocks)
+def page_count(pages: list[RawPage]) -> int | None:
+    """Pages as a citation counts them: PDF pages or form-feed pages; None for a text without
+    page numbers."""
+    numbered = [page for page in pages if page.number is not None]
+    return len(numbered) or None
 
 
 def embedding_text(doc: SourceDocument, chunk: Chunk) -> str:
@@ -144,70 +146,89 @@ def run_ingest(
     still records settings.embedding (benchmarks derive vectors for a synthetic corpus so that
     real queries of that model can search it)."""
     t0 = time.perf_counter()
-    report = IngestReport()
     settings.home.mkdir(parents=True, exist_ok=True)
     with ingest_lock(settings.home, timeout=lock_timeout):
-        _checkpoint("locked")
-        manifest = load_manifest(settings.corpus_dir)
-        report.warnings.extend(manifest.warnings)
-        embeddings = embedder or get_embeddings(settings.embedding)
-        model, dim = settings.embedding, embeddings.dim
-        client = make_client(settings)
-        if rebuild:
-            _drop_if_other_model(client, settings, embeddings, model, dim)
-        store = open_vectorstore(client, settings, embeddings, model, dim, create=True)
-        live = read_live(store)
-        new_docs: dict[str, dict[str, Any]] = {}
-        pending: list[tuple[SourceDocument, str, list[Chunk]]] = []
-        # A rebuild writes every document as a new version (its own chunk ids) behind the
-        # live state, so it is switched in like any change and a killed rebuild loses nothing.
-        rebuild_nonce = f"rebuild-{time.time_ns()}" if rebuild else ""
+        report = ingest_locked(settings, rebuild, progress, embedder)
+    report.seconds = time.perf_counter() - t0
+    return report
 
-        for doc in manifest.documents:
-            try:
-                source_hash = document_hash(doc)
-                old = live.docs.get(doc.id)
-                if old and old.get("source", old["hash"]) == source_hash and not rebuild:
-                    report.unchanged.append(doc.id)
-                    new_docs[doc.id] = old
-                    continue
-                doc_hash = (
-                    hashlib.sha256(f"{source_hash}|{rebuild_nonce}".encode()).hexdigest()
-                    if rebuild
-                    else source_hash
-                )
-                chunks = chunks_for(doc, doc_hash)
-                if not chunks:
-                    raise DocumentError(doc.path, f"{doc.path}: no text left after cleaning")
-            except (DocumentError, OSError) as exc:
-                report.failed[doc.id] = str(exc)
-                if doc.id in live.docs:  # keep the previous version searchable
-                    new_docs[doc.id] = live.docs[doc.id]
+
+def ingest_locked(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    embedder: Embedder | None = None,
+) -> IngestReport:
+    """run_ingest for a caller that already holds the data dir's ingest lock: a document
+    change (ingest/documents.py) edits the corpus and ingests it under one lock, so no other
+    ingest runs between the edit and the ingest, or between a failed ingest and its undo."""
+    t0 = time.perf_counter()
+    report = IngestReport()
+    _checkpoint("locked")
+    manifest = load_manifest(settings.corpus_dir)
+    report.warnings.extend(manifest.warnings)
+    embeddings = embedder or get_embeddings(settings.embedding)
+    model, dim = settings.embedding, embeddings.dim
+    client = make_client(settings)
+    if rebuild:
+        _drop_if_other_model(client, settings, embeddings, model, dim)
+    store = open_vectorstore(client, settings, embeddings, model, dim, create=True)
+    live = read_live(store)
+    new_docs: dict[str, dict[str, Any]] = {}
+    pending: list[tuple[SourceDocument, str, list[Chunk]]] = []
+    # A rebuild writes every document as a new version (its own chunk ids) behind the
+    # live state, so it is switched in like any change and a killed rebuild loses nothing.
+    rebuild_nonce = f"rebuild-{time.time_ns()}" if rebuild else ""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    for doc in manifest.documents:
+        try:
+            source_hash = document_hash(doc)
+            old = live.docs.get(doc.id)
+            if old and old.get("source", old["hash"]) == source_hash and not rebuild:
+                report.unchanged.append(doc.id)
+                new_docs[doc.id] = old
                 continue
-            (report.updated if old else report.added).append(doc.id)
-            pending.append((doc, doc_hash, chunks))
-            new_docs[doc.id] = {
-                "hash": doc_hash,  # the version: chunks carry it, searches filter on it
-                "source": source_hash,  # what an unchanged file hashes to
-                "title": doc.title,
-                "publisher": doc.publisher,
-                "date": doc.date,
-                "file": doc.file,
-                "chunks": len(chunks),
-            }
-        report.removed = [d for d in live.docs if d not in new_docs]
+            doc_hash = (
+                hashlib.sha256(f"{source_hash}|{rebuild_nonce}".encode()).hexdigest()
+                if rebuild
+                else source_hash
+            )
+            pages = load_pages(doc.path)
+            chunks = chunk_document(doc.id, doc_hash, parse_document(pages, doc.kind))
+            if not chunks:
+                raise DocumentError(doc.path, f"{doc.path}: no text left after cleaning")
+        except (DocumentError, OSError) as exc:
+            report.failed[doc.id] = str(exc)
+            if doc.id in live.docs:  # keep the previous version searchable
+                new_docs[doc.id] = live.docs[doc.id]
+            continue
+        (report.updated if old else report.added).append(doc.id)
+        pending.append((doc, doc_hash, chunks))
+        new_docs[doc.id] = {
+            "hash": doc_hash,  # the version: chunks carry it, searches filter on it
+            "source": source_hash,  # what an unchanged file hashes to
+            "title": doc.title,
+            "publisher": doc.publisher,
+            "date": doc.date,
+            "file": doc.file,
+            "chunks": len(chunks),
+            "pages": page_count(pages),  # for the documents list (None: no page numbers)
+            "ingested": stamp,  # when this version was embedded
+        }
+    report.removed = [d for d in live.docs if d not in new_docs]
 
-        _checkpoint("parsed")
-        _add_pending(settings, store, embeddings, pending, report, progress)
-        _checkpoint("added")
-        state = LiveState(docs=new_docs, last_ingest=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-        if state.signature != live.signature or rebuild:
-            write_live(store, state, model, dim)
-        _checkpoint("switched")
-        _delete_stale(store, state)
-        _checkpoint("deleted")
-        refresh_bm25(settings, store._collection, state, force=rebuild)
-        report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
+    _checkpoint("parsed")
+    _add_pending(settings, store, embeddings, pending, report, progress)
+    _checkpoint("added")
+    state = LiveState(docs=new_docs, last_ingest=stamp)
+    if state.signature != live.signature or rebuild:
+        write_live(store, state, model, dim)
+    _checkpoint("switched")
+    _delete_stale(store, state)
+    _checkpoint("deleted")
+    refresh_bm25(settings, store._collection, state, force=rebuild)
+    report.chunks = sum(int(d["chunks"]) for d in new_docs.values())
     report.seconds = time.perf_counter() - t0
     return report
 

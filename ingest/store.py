@@ -112,7 +112,21 @@ def check_model(store: Chroma, model: str, dim: int) -> None:
 
 
 def read_live(store: Chroma) -> LiveState:
-    meta = store._collection.metadata or {}
+    return _live_from(store._collection.metadata or {})
+
+
+def peek_live(settings: Settings) -> LiveState | None:
+    """The live state without loading an embedding model (the documents list needs no
+    vectors); None when nothing was ingested yet. The collection is opened without an
+    embedding function, so Chroma cannot fall back to its own."""
+    client = make_client(settings)
+    if not has_collection(client, settings.collection):
+        return None
+    collection = client.get_collection(settings.collection, embedding_function=None)
+    return _live_from(collection.metadata or {})
+
+
+def _live_from(meta: dict[str, Any]) -> LiveState:
     raw = meta.get("live_docs")
     docs = json.loads(raw) if isinstance(raw, str) and raw else {}
     return LiveState(docs=docs, last_ingest=str(meta.get("last_ingest", "")))

@@ -1,7 +1,8 @@
 """Entry point of the Streamlit page (`vraagbaak ui` runs this file).
 
-A router only: staff land on the chat, maintainers find the evaluations next to it. The
-chat is a function page so AppTest.from_file("ui/app.py") exercises the real page.
+A router only: staff land on the chat; the documents and, for maintainers, the evaluations
+are next to it. The chat and documents pages are function pages so
+AppTest.from_file("ui/app.py") exercises the real pages.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import streamlit as st  # noqa: E402
 
 import foundation  # noqa: E402,F401  (offline defaults before any library is imported)
 from ui.chat_page import render_chat  # noqa: E402
+from ui.documents_page import render_documents  # noqa: E402
 from ui.style import apply_style  # noqa: E402
 
 # No layout here: each page sets its own. With a layout here too, Streamlit (1.67) shows
@@ -37,6 +39,12 @@ page = st.navigation(
             icon=":material/chat:",
             url_path="vraagbaak",
             default=True,
+        ),
+        st.Page(
+            render_documents,
+            title="Documenten",
+            icon=":material/description:",
+            url_path="documenten",
         ),
         st.Page(
             str(Path(__file__).parent / "eval_page.py"),

@@ -18,6 +18,7 @@ from assistant.stages.understand import MAX_QUESTION_CHARS, clean_question
 from foundation.errors import QuestionError
 from foundation.settings import Settings
 from ui.answer_view import Turn, render_answer
+from ui.document_jobs import BOARD
 from ui.feedback import feedback_path
 from ui.page_logic import EXAMPLE_QUESTIONS, Problem, answer_html, conversation_markdown, explain
 from ui.sidebar import Choices, render_controls, render_status
@@ -26,6 +27,7 @@ TITLE = "Vraagbaak — zorg en veiligheid & ondermijning"
 TURNS_KEY = "turns"
 CONVERSATION_KEY = "conversation"
 PENDING_KEY = "pending_question"
+DOCUMENTS_SEEN_KEY = "documents_generation_seen"
 INPUT_CAP = 5 * MAX_QUESTION_CHARS
 
 
@@ -64,6 +66,14 @@ def show_problem(problem: Problem) -> None:
     if problem.detail:
         with st.expander("Technische details"):
             st.text(problem.detail)
+
+
+def _see_document_changes(assistant: Assistant) -> None:
+    """A document added or removed on the Documents page (this process) is searchable, and in
+    the document filter, on the next page run, not only at the next periodic index check."""
+    if st.session_state.get(DOCUMENTS_SEEN_KEY) != BOARD.generation:
+        assistant.current_index(recheck=True)
+        st.session_state[DOCUMENTS_SEEN_KEY] = BOARD.generation
 
 
 def _header() -> None:
@@ -164,6 +174,7 @@ def render_chat() -> None:
     settings = Settings.from_env()
     try:
         assistant = open_assistant(settings)
+        _see_document_changes(assistant)
         status = assistant.status()
     except Exception as exc:  # no index, other model, Chroma down: say what to do
         show_problem(explain(exc))

@@ -315,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(func=cmd_feedback)
 
+    # `vraagbaak documents list|add|replace|remove` (ui/documents_cli.py)
+    from ui.documents_cli import add_documents_parser
+
+    add_documents_parser(sub)
+
     p = sub.add_parser("ui", help="start the chat page (http://localhost:8501)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost")
