@@ -8,12 +8,14 @@ would turn into emphasis, headings, tables or links once pasted; it is escaped, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.markdown import escape_inline, escape_line_start, escape_markdown
 from assistant.types import ABSTAIN_TEXT, Answer, Citation
 from foundation.sections import location
 
 SOURCES_LABEL = "Bronnen"
+ALSO_RELEVANT_LABEL = "Ook relevant (niet in het antwoord)"
 FLAGGED_LABEL = "Let op: dit antwoord verwijst naar geen bron; controleer het voor gebruik."
 MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -90,8 +92,10 @@ def render_citation(c: Citation) -> str:
     return f"{line}\n\n> “{escape_markdown(c.quote)}”"
 
 
-def render_memo(answer: Answer) -> str:
-    """The whole answer as memo Markdown; an abstention has no sources."""
+def render_memo(answer: Answer, picked: Sequence[Citation] = ()) -> str:
+    """The whole answer as memo Markdown; an abstention has no sources. picked: alternatives
+    ("Ook relevant") the user chose to add; they follow the sources under their own heading,
+    so a reader sees they are not part of the answer."""
     if answer.abstained:
         return ABSTAIN_TEXT + "\n"
     out = []
@@ -101,4 +105,7 @@ def render_memo(answer: Answer) -> str:
     if answer.citations:
         out.append(f"\n**{SOURCES_LABEL}**\n")
         out.append("\n\n".join(render_citation(c) for c in answer.citations))
+    if picked:
+        out.append(f"\n**{ALSO_RELEVANT_LABEL}**\n")
+        out.append("\n\n".join(render_citation(c) for c in picked))
     return "\n".join(out).rstrip() + "\n"

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.conversation import Conversation
+from assistant.stages.abstention import SignalThreshold
 from assistant.stages.alternatives import UNSURE_NOTICE, alternatives
 from assistant.stages.answerer import ANSWER_PASSAGES, Answerer, AnswerRequest, TokenSink
 from assistant.stages.corpus_profile import CorpusProfile
 from assistant.stages.extractive import ExtractiveAnswerer
 from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
-from assistant.stages.relevance import MIN_RELEVANCE
 from assistant.stages.rerank import (
     RERANK_CANDIDATES,
     RerankContext,
@@ -53,10 +53,8 @@ class Assistant:
         self.reranker: Reranker = reranker or reranker_from_setting(index.settings.reranker)
         self._profile: tuple[IndexReader, CorpusProfile] | None = None
         self._profile_lock = threading.Lock()
-        calibrated = getattr(self.reranker, "min_relevance", None)
-        self.extractive = ExtractiveAnswerer(
-            index.embeddings, calibrated if isinstance(calibrated, float) else MIN_RELEVANCE
-        )
+        calibrated = getattr(self.reranker, "abstention", None)
+        self.extractive = ExtractiveAnswerer(index.embeddings, calibrated or SignalThreshold())
         self.llm = LLMAnswerer(index.settings.llm)
         self._reopen_lock = threading.Lock()
         self._checked_at = time.monotonic()

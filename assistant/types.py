@@ -66,6 +66,9 @@ class Passage:
     dense_score: float | None = None
     bm25_score: float | None = None
     section_intro: bool = False
+    # the learned reranker's feature row of this passage (stages/rerank_features.py), read
+    # again by the learned abstention; empty under the fused order
+    rerank_features: list[float] = field(default_factory=list)
     section_spans: list[tuple[int, str]] = field(default_factory=list)
     part_spans: list[tuple[int, str]] = field(default_factory=list)
 

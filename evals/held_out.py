@@ -56,7 +56,7 @@ def held_out_eval(
         if progress:
             print(f"held-out: learning on the other half, answering half {half}", file=sys.stderr)
         learned = learn(base, data, training, not_in_half(half))
-        fold_assistant = Assistant(base.current_index(), learned.reranker)
+        fold_assistant = Assistant(base.current_index(), learned)
         fold_records = evaluate_items(
             fold_assistant, [i for i in items if in_half(half)(i)], k, progress
         )
@@ -64,7 +64,8 @@ def held_out_eval(
             r["half"] = half
         folds[f"half_{half}"] = {
             **aggregate(fold_records),
-            "min_relevance": learned.min_relevance,
+            "abstention_threshold": fold_assistant.extractive.abstention.threshold,
+            "unsure_margin": fold_assistant.unsure_margin,
             "trained_on_questions": sum(1 for i in data.items if not_in_half(half)(i)),
         }
         records.extend(fold_records)

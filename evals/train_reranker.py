@@ -9,10 +9,11 @@ Two things are learned from the Q&A files, because the second depends on the fir
    of hit@1 better (interactions such as "trust BM25 for questions with rare names, the dense
    match for paraphrased ones" are trees' strength), and it degraded less when trained on
    lexical questions and tested on paraphrased ones.
-2. The abstention threshold on the extractive answerer's relevance signal, which moves with
-   the passages the reranker puts first: the highest threshold that wrongly refuses at most
-   FALSE_ABSTENTION_BUDGET of the answerable training questions, so it refuses as many `none`
-   questions as that allows.
+2. What depends on the reranker, calibrated on how rerankers that had not seen a question
+   read it (out_of_fold_readings): the abstention model (a logistic regression over the
+   evidence and the first passage's reranker features, stages/abstention.py) with the highest
+   threshold that wrongly refuses at most FALSE_ABSTENTION_BUDGET of the answerable training
+   questions, and the score gap below which an answer shows alternatives.
 
 Training is deterministic (fixed seed, one thread), so the same Q&A files and index give the
 same model file. Held-out figures come from training on one half of the questions and testing
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from assistant.service import Assistant
+from assistant.stages.abstention import LearnedAbstention, learned_inputs
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest
 from assistant.stages.rerank import (
     BUNDLED_MODEL,
@@ -199,73 +201,42 @@ def hit_at_1(reranker: LearnedReranker, data: Examples) -> tuple[float, float]:
     return learned / len(data.groups), fused / len(data.groups)
 
 
-# ---------------------------------------------------------------------------- unsure margin
+# ---------------------------------------------------------------------------- calibration
 
-# An answer counts as unsure (and shows "Ook relevant") when the gap between the reranker's
-# first two scores is in the range where its first passage is right at most this often.
-UNSURE_FIRST_RIGHT = 0.6
-# The smallest number of questions a rate is read from.
-MIN_UNSURE_QUESTIONS = 20
+# The share of answers, least sure first by the gap between the reranker's first two scores,
+# that show "Ook relevant" alternatives (stages/alternatives.py). A share rather than a score
+# gap, because the scale of LambdaMART scores moves with the training data.
+UNSURE_SHARE = 0.25
+# Inverse regularisation of the abstention model: 48 inputs and about a hundred `none`
+# questions call for a strong prior towards small weights.
+ABSTENTION_C = 0.1
 
 
 def inner_half(item: QAItem) -> int:
-    """A second split, independent of half_of, for calibrating inside a training half."""
-    return zlib.crc32(f"inner:{item.family}".encode()) % 2
-
-
-def out_of_fold_margins(data: Examples) -> list[tuple[float, bool]]:
-    """(gap between the first two scores, first passage is gold) per question, each scored by
-    a model trained on the other inner half: scores of a model on its own training questions
-    are surer than it will be on new ones."""
-    pairs: list[tuple[float, bool]] = []
-    for half in (0, 1):
-        train = subset(data, lambda item: inner_half(item) != half)  # noqa: B023
-        test = subset(data, lambda item: inner_half(item) == half)  # noqa: B023
-        if not train.groups or not test.groups:
-            continue
-        scores = reranker_from(fit(train)).scores(test.rows)
-        starts = np.cumsum([0, *test.groups])
-        for i in range(len(test.groups)):
-            own = scores[starts[i] : starts[i + 1]]
-            labels = test.labels[starts[i] : starts[i + 1]]
-            order = np.argsort(-own)
-            gap = float(own[order[0]] - own[order[1]]) if len(own) > 1 else float("inf")
-            pairs.append((gap, bool(labels[order[0]] > 0)))
-    return pairs
-
-
-def choose_margin(pairs: Sequence[tuple[float, bool]], target: float = UNSURE_FIRST_RIGHT) -> float:
-    """The largest gap g such that, among questions with a smaller gap, the first passage is
-    right at most `target` of the time (0.0, never unsure, when no such range exists)."""
-    ranked = sorted(pairs)
-    best = 0.0
-    right = 0
-    for n, (gap, first_right) in enumerate(ranked, start=1):
-        right += int(first_right)
-        if n >= MIN_UNSURE_QUESTIONS and right / n <= target:
-            following = ranked[n][0] if n < len(ranked) else gap
-            best = (gap + following) / 2
-    return float(best)
-
-
-# ---------------------------------------------------------------------------- abstention
+    """A second split, independent of half_of, for calibrating inside a training set. Not a
+    CRC of a prefixed id: CRCs are linear, so its parity would follow half_of's exactly."""
+    return hashlib.sha256(item.family.encode("utf-8")).digest()[0] % 2
 
 
 @dataclass(frozen=True)
-class Signal:
-    """The extractive answerer's relevance signal for one question."""
+class Reading:
+    """How a reranker that had not seen the question read it: the abstention model's inputs,
+    whether the question is answerable, the gap between the first two scores and whether the
+    first passage is gold (None for a `none` question)."""
 
     item: QAItem
-    value: float
+    inputs: list[float]
+    gap: float
+    first_right: bool | None
 
 
-def relevance_signals(
+def read(
     assistant: Assistant,
     items: Sequence[QAItem],
     progress: Callable[[int, int], None] | None = None,
-) -> list[Signal]:
-    """The signal each question gets from this assistant's reranker (conversation turns are
-    left out: they are answered from their conversation, not alone)."""
+) -> list[Reading]:
+    """What assistant's reranker and evidence make of each question (conversation turns are
+    answered from their conversation, not alone, and are left out)."""
     index = assistant.current_index()
     out = []
     for n, item in enumerate(items, start=1):
@@ -276,23 +247,87 @@ def relevance_signals(
         question = understand(item.question)
         found = assistant.find(question, ANSWER_PASSAGES, index=index)
         request = AnswerRequest(question, found.passages, found.query_vector, index.bm25.idf)
-        out.append(Signal(item, assistant.extractive.relevance(request)))
+        evidence = assistant.extractive.evidence(request)
+        inputs = learned_inputs(question, evidence, found.passages, index.bm25.idf)
+        passages = found.passages
+        gap = passages[0].score - passages[1].score if len(passages) > 1 else float("inf")
+        first_right = (
+            bool(gold_quotes_hit(passages[0].text, item.quotes))
+            if item.answerable and passages
+            else None
+        )
+        out.append(Reading(item, inputs, gap, first_right))
     return out
 
 
-def choose_threshold(signals: Sequence[Signal], budget: float = FALSE_ABSTENTION_BUDGET) -> float:
-    """The highest threshold (abstain below it) that refuses at most `budget` of the answerable
-    questions: every step higher would refuse one more of them."""
-    answerable = sorted(s.value for s in signals if s.item.answerable)
-    if not answerable:
-        raise ValueError("no answerable question to calibrate abstention on")
-    allowed = int(budget * len(answerable) + 1e-9)
-    return float(answerable[min(allowed, len(answerable) - 1)])
+def out_of_fold_readings(
+    base: Assistant, training: Examples, items: Sequence[QAItem]
+) -> list[Reading]:
+    """Each item read by a reranker trained on the other inner half of the training groups:
+    a model is surer of its own training questions than it will be of new ones, and the
+    calibration must see the latter."""
+    readings: list[Reading] = []
+    for half in (0, 1):
+        train = subset(training, lambda item: inner_half(item) != half)  # noqa: B023
+        if not train.groups:
+            continue
+        assistant = Assistant(base.current_index(), reranker_from(fit(train)))
+        readings += read(assistant, [i for i in items if inner_half(i) == half])
+    return readings
 
 
-def abstention_rates(signals: Sequence[Signal], threshold: float) -> dict[str, float | None]:
-    none = [s.value < threshold for s in signals if not s.item.answerable]
-    answerable = [s.value < threshold for s in signals if s.item.answerable]
+def unsure_margin(readings: Sequence[Reading]) -> dict[str, float]:
+    """The gap below which UNSURE_SHARE of the answerable questions fall, and how often the
+    first passage is right below and above it."""
+    pairs = sorted((r.gap, bool(r.first_right)) for r in readings if r.first_right is not None)
+    if not pairs:
+        return {"unsure_margin": 0.0, "unsure_share": UNSURE_SHARE}
+    cut = max(1, int(UNSURE_SHARE * len(pairs)))
+    margin = (pairs[cut - 1][0] + pairs[min(cut, len(pairs) - 1)][0]) / 2
+    below = [right for gap, right in pairs if gap < margin]
+    above = [right for gap, right in pairs if gap >= margin]
+    return {
+        "unsure_margin": float(margin),
+        "unsure_share": UNSURE_SHARE,
+        "first_right_below": float(np.mean(below)) if below else float("nan"),
+        "first_right_above": float(np.mean(above)) if above else float("nan"),
+    }
+
+
+def fit_abstention(
+    readings: Sequence[Reading], budget: float = FALSE_ABSTENTION_BUDGET
+) -> LearnedAbstention:
+    """A logistic regression (scikit-learn) of "answerable" on the inputs, and the highest
+    threshold on its probability that refuses at most `budget` of the answerable questions."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray([r.inputs for r in readings], dtype=np.float64)
+    y = np.asarray([int(r.item.answerable) for r in readings])
+    if len(set(y.tolist())) < 2:
+        raise ValueError("abstention needs answerable and `none` questions to learn from")
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=ABSTENTION_C, class_weight="balanced", max_iter=5000)
+    model.fit(scaler.transform(x), y)
+    probability = model.predict_proba(scaler.transform(x))[:, 1]
+    answerable = np.sort(probability[y == 1])
+    threshold = float(answerable[min(int(budget * len(answerable) + 1e-9), len(answerable) - 1)])
+    return LearnedAbstention(
+        mean=tuple(float(v) for v in scaler.mean_),
+        scale=tuple(float(v) or 1.0 for v in scaler.scale_),
+        coef=tuple(float(v) for v in model.coef_[0]),
+        intercept=float(model.intercept_[0]),
+        threshold=threshold,
+    )
+
+
+def abstention_rates(
+    abstention: LearnedAbstention, readings: Sequence[Reading]
+) -> dict[str, float | int | None]:
+    """Share of `none` questions refused and of answerable questions wrongly refused."""
+    refused = {r.item.id: abstention.probability(r.inputs) < abstention.threshold for r in readings}
+    none = [refused[r.item.id] for r in readings if not r.item.answerable]
+    answerable = [refused[r.item.id] for r in readings if r.item.answerable]
     return {
         "abstention_accuracy": float(np.mean(none)) if none else None,
         "false_abstention_rate": float(np.mean(answerable)) if answerable else None,
@@ -304,39 +339,34 @@ def abstention_rates(signals: Sequence[Signal], threshold: float) -> dict[str, f
 # ---------------------------------------------------------------------------- one fold
 
 
-@dataclass
-class Learned:
-    """A reranker and the abstention threshold calibrated with it."""
-
-    reranker: LearnedReranker
-    min_relevance: float
-
-
 def learn(
     base: Assistant,
     data: Examples,
     items: Sequence[QAItem],
     keep: Callable[[QAItem], bool],
-) -> Learned:
-    """Train on the groups and calibrate on the items `keep` accepts."""
+) -> LearnedReranker:
+    """A reranker trained on the groups `keep` accepts, with its alternatives margin and its
+    abstention model calibrated on those questions as rerankers that had not seen them read
+    them (out_of_fold_readings)."""
     training = subset(data, keep)
     reranker = reranker_from(fit(training))
-    reranker.meta["alternatives"] = {
-        "unsure_margin": choose_margin(out_of_fold_margins(training)),
-        "unsure_first_right": UNSURE_FIRST_RIGHT,
-    }
-    assistant = Assistant(base.current_index(), reranker)
-    signals = relevance_signals(assistant, [i for i in items if keep(i)])
-    threshold = choose_threshold(signals)
+    readings = out_of_fold_readings(base, training, [i for i in items if keep(i)])
+    abstention = fit_abstention(readings)
+    reranker.meta["alternatives"] = unsure_margin(readings)
     reranker.meta["abstention"] = {
-        "min_relevance": threshold,
+        "model": abstention.to_json(),
         "false_abstention_budget": FALSE_ABSTENTION_BUDGET,
+        "trained_on": abstention_rates(abstention, readings),
     }
-    return Learned(reranker, threshold)
+    return reranker
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}
 
 
 def train_and_save(
@@ -354,20 +384,18 @@ def train_and_save(
     halves = {}
     for half in (0, 1):
         fold = learn(assistant, data, items, not_in_half(half))
-        test = subset(data, original_in_half(half))
-        learned, fused = hit_at_1(fold.reranker, test)
-        tested = Assistant(assistant.current_index(), fold.reranker)
-        held_out = [i for i in items if original_in_half(half)(i)]
-        rates = abstention_rates(relevance_signals(tested, held_out), fold.min_relevance)
+        learned, fused = hit_at_1(fold, subset(data, original_in_half(half)))
+        tested = Assistant(assistant.current_index(), fold)
+        held_out = read(tested, [i for i in items if original_in_half(half)(i)])
+        model = LearnedAbstention.from_json(fold.meta["abstention"]["model"])
+        assert model is not None  # made by this code a moment ago
         halves[f"half_{half}"] = {
-            "questions": test.questions,
+            "questions": subset(data, original_in_half(half)).questions,
             "hit@1_of_candidates_reranked": round(learned, 4),
             "hit@1_of_candidates_fused": round(fused, 4),
-            "min_relevance": round(fold.min_relevance, 4),
-            **{k: round(v, 4) if isinstance(v, float) else v for k, v in rates.items()},
+            **_rounded(abstention_rates(model, held_out)),
         }
     full = learn(assistant, data, items, lambda item: True)
-    booster = full.reranker.booster
     meta = {
         "format": MODEL_FORMAT,
         "version": MODEL_VERSION,
@@ -381,8 +409,8 @@ def train_and_save(
             "embedding_model": assistant.settings.embedding,
         },
         "params": {k: v for k, v in PARAMS.items() if k not in {"verbose", "n_jobs"}},
-        "abstention": full.reranker.meta["abstention"],
-        "alternatives": full.reranker.meta["alternatives"],
+        "abstention": full.meta["abstention"],
+        "alternatives": _rounded(full.meta["alternatives"]),
         "held_out": halves,
         "note": "held_out: trained and calibrated on one half of the questions (by stable hash "
         "of the id, paraphrases with their original), scored on the other half's original "
@@ -391,7 +419,9 @@ def train_and_save(
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(out).with_suffix(".tmp")
     tmp.write_text(
-        json.dumps({**meta, "lightgbm": booster.model_to_string()}, ensure_ascii=False, indent=1)
+        json.dumps(
+            {**meta, "lightgbm": full.booster.model_to_string()}, ensure_ascii=False, indent=1
+        )
         + "\n",
         encoding="utf-8",
     )

@@ -359,6 +359,79 @@ def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Pat
     _full_page_screenshot(drv, output_dir / "app-conversation.png")
 
 
+def _unsure_question(assistant) -> str:
+    """A question of the Q&A set whose answer shows "Ook relevant" under the bundled model."""
+    import json
+
+    for line in (ROOT / "evals" / "qa.jsonl").read_text("utf-8").splitlines()[:80]:
+        question = json.loads(line)["question"]
+        answer = assistant.ask(question)
+        if answer.alternatives and not answer.abstained:
+            return question
+    pytest.fail("none of 80 questions left the reranker unsure")
+
+
+def test_unsure_answer_shows_ook_relevant_apart_and_memo_takes_a_pick(
+    server, driver, assistant, output_dir: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    question = _unsure_question(assistant)
+    url, _ = server
+    drv = driver
+    wait = WebDriverWait(drv, WAIT, poll_frequency=0.3)
+    drv.get(url)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stChatInputTextArea"]'))
+    _ask(drv, wait, question)
+    box = wait.until(
+        lambda d: next(
+            iter(d.find_elements(By.CSS_SELECTOR, '[class*="st-key-vb-alternatives"]')), None
+        )
+    )
+    assert "Ook relevant" in box.text
+    labels = [_label(s) for s in box.find_elements(By.CSS_SELECTOR, "summary")]
+    cited = [
+        _label(s)
+        for s in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stExpander"] summary')
+        if _label(s).startswith("[") and _label(s) not in labels
+    ]
+    assert labels and cited  # the answer's own sources and the alternatives, apart
+    first_alt = int(labels[0].split("]")[0].strip("["))
+    assert first_alt == len(cited) + 1  # numbered after the citations
+    answer = drv.find_element(By.CSS_SELECTOR, ".vb-answer").text
+    assert f"[{first_alt}]" not in answer
+    notices = " ".join(
+        e.text for e in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stAlert"]')
+    )
+    assert "Ook relevant" in notices
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    time.sleep(0.5)
+    drv.save_screenshot(str(output_dir / "app-ook-relevant.png"))
+
+    # the memo text holds an alternative only once it is ticked
+    def memo_text() -> str:
+        memo = next(
+            s
+            for s in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stExpander"] summary')
+            if "memo" in _label(s)
+        )
+        details = memo.find_element(By.XPATH, "./ancestor::details")
+        if details.get_attribute("open") is None:
+            drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", memo)
+            memo.click()
+        codes = details.find_elements(By.CSS_SELECTOR, "code")
+        return codes[0].get_attribute("textContent") if codes else ""
+
+    first = wait.until(lambda d: memo_text())
+    assert "Bronnen" in first and "Ook relevant" not in first
+    tick = box.find_element(By.CSS_SELECTOR, '[data-testid="stCheckbox"] label')
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", tick)
+    tick.click()
+    wait.until(lambda d: "Ook relevant (niet in het antwoord)" in memo_text())
+    _full_page_screenshot(drv, output_dir / "app-ook-relevant-memo.png")
+
+
 def test_eval_page_for_maintainers(server, driver, output_dir: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

@@ -296,3 +296,22 @@ def test_format_comparison_lists_every_metric() -> None:
     for name in BASE:
         assert name in text
     assert "-0.100" in text and "not gated" in text
+
+
+# ---------------------------------------------------------------------------- risk and coverage
+
+
+def test_risk_coverage_answers_the_most_confident_first() -> None:
+    confidence = [0.9, 0.8, 0.7, 0.6, None]
+    right = [True, True, False, False, True]  # the LLM answer (None) is left out
+    rows = m.risk_coverage(confidence, right, levels=(0.5, 1.0))
+    assert rows == [
+        {"coverage": 0.5, "confidence_at_least": 0.8, "right": 1.0},
+        {"coverage": 1.0, "confidence_at_least": 0.6, "right": 0.5},
+    ]
+
+
+def test_risk_coverage_of_nothing_is_empty_and_lengths_must_agree() -> None:
+    assert m.risk_coverage([], []) == []
+    with pytest.raises(ValueError):
+        m.risk_coverage([0.5], [])

@@ -144,6 +144,22 @@ def test_run_eval_metrics_worked_out_by_hand(result: EvalResult) -> None:
         assert key in mt
 
 
+def test_answer_level_metrics_worked_out_by_hand(result: EvalResult) -> None:
+    mt = result.metrics
+    # answerable: q1 cites gold, q2 cites no gold, q5 abstained: one of three. q1's quote is
+    # the passage's first 60 characters, "Inleiding. De gemeente voert de regie over het zorg-
+    # en veil", which hold only 39 letters of the gold quote: the passage is gold, the quoted
+    # words are not (yet) the answer.
+    assert mt["answers_citing_gold"] == pytest.approx(1 / 3)
+    assert mt["answers_quoting_gold"] == 0.0
+    assert mt["alternatives_shown"] == 0.0 and mt["alternatives_hold_gold"] is None
+    # the fake gives no confidence: no risk-coverage rows to show
+    assert mt["risk_coverage"] == []
+    q1 = result.questions[0]
+    assert q1["cites_gold"] and not q1["quotes_gold"]
+    assert q1["citations"][0]["holds_gold"] and not q1["citations"][0]["quote_gold"]
+
+
 def test_run_eval_groups_by_type_and_each_doc_of_a_cross_question(result: EvalResult) -> None:
     assert set(result.by_type) == {"fact", "cross", "none", "why"}
     assert result.by_type["none"]["hit@5"] is None  # none questions have no retrieval metrics

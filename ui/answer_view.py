@@ -13,9 +13,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.types import Answer
+from assistant.types import Answer, Citation
 from ui.feedback import FeedbackEntry, save_feedback
 from ui.page_logic import (
+    ALTERNATIVES_HELP,
+    ALTERNATIVES_TITLE,
+    PICK_LABEL,
     answer_caption,
     answer_html,
     memo_answer,
@@ -52,12 +55,35 @@ def render_sources(turn: Turn) -> None:
     st.html('<div class="vb-sources-title">Bronnen</div>')
     for c in answer.citations:
         with st.expander(source_label(c), expanded=False):
-            st.markdown(source_meta_html(c), unsafe_allow_html=True)
-            st.markdown(passage_html(c.text, c.quote), unsafe_allow_html=True)
-            st.caption("Bronvermelding voor een memo (kopieerknop rechtsboven):")
-            st.code(memo_citation(c), language=None, wrap_lines=True)
+            _render_source(c)
+    picked = render_alternatives(turn)
     with st.expander("Antwoord met bronnen kopiëren voor een memo", icon=":material/content_copy:"):
-        st.code(memo_answer(answer), language="markdown", wrap_lines=True)
+        st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
+
+
+def _render_source(c: Citation) -> None:
+    st.markdown(source_meta_html(c), unsafe_allow_html=True)
+    st.markdown(passage_html(c.text, c.quote), unsafe_allow_html=True)
+    st.caption("Bronvermelding voor een memo (kopieerknop rechtsboven):")
+    st.code(memo_citation(c), language=None, wrap_lines=True)
+
+
+def render_alternatives(turn: Turn) -> list[Citation]:
+    """The "Ook relevant" passages, in a box of their own under the sources, each with a
+    box to tick for the memo text; returns the ticked ones."""
+    alternatives = turn.answer.alternatives
+    if not alternatives:
+        return []
+    picked: list[Citation] = []
+    with st.container(border=True, key=f"vb-alternatives-{turn.id}"):
+        st.html(f'<div class="vb-sources-title vb-alt-title">{ALTERNATIVES_TITLE}</div>')
+        st.caption(ALTERNATIVES_HELP)
+        for c in alternatives:
+            with st.expander(source_label(c), expanded=False):
+                _render_source(c)
+            if st.checkbox(PICK_LABEL, key=f"pick-{turn.id}-{c.n}"):
+                picked.append(c)
+    return picked
 
 
 def _rating_key(turn: Turn) -> str:

@@ -189,7 +189,9 @@ def cmd_train_reranker(args: argparse.Namespace) -> int:
         print(
             f"{half}: hit@1 {figures['hit@1_of_candidates_reranked']:.3f} reranked vs "
             f"{figures['hit@1_of_candidates_fused']:.3f} fused "
-            f"({figures['questions']} held-out questions)"
+            f"({figures['questions']} held-out questions); abstained on "
+            f"{figures['abstention_accuracy']:.2f} of `none`, wrongly on "
+            f"{figures['false_abstention_rate']:.3f} of answerable"
         )
     return 0
 

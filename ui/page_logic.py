@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.markdown import escape_label
@@ -203,8 +204,16 @@ def memo_citation(c: Citation) -> str:
     return render_citation(c)
 
 
-def memo_answer(answer: Answer) -> str:
-    return render_memo(answer)
+def memo_answer(answer: Answer, picked: Sequence[Citation] = ()) -> str:
+    return render_memo(answer, picked)
+
+
+ALTERNATIVES_TITLE = "Ook relevant"
+ALTERNATIVES_HELP = (
+    "Andere passages die de vraag mogelijk beantwoorden. Ze horen niet bij het antwoord "
+    "hierboven; vink er een aan om hem in de memotekst op te nemen."
+)
+PICK_LABEL = "Opnemen in memotekst"
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:

@@ -56,6 +56,11 @@ def print_answer(answer: Answer, memo: bool = False) -> None:
         for c in answer.citations:
             print(_source_line(c))
             print(_wrap(f"“{c.quote}”"))
+    if answer.alternatives:
+        print("\nOok relevant (niet in het antwoord):")
+        for c in answer.alternatives:
+            print(_source_line(c))
+            print(_wrap(f"“{c.quote}”"))
     print()
 
 

@@ -5,7 +5,7 @@ abstains when the evidence does not answer the question. Two readings of the evi
 they answer two questions:
 
 - *Is the question answered at all?* The sentences of all top passages are scored and the
-  relevance signal (stages/relevance.py) is read from them: a strong match anywhere counts.
+  abstention model (stages/abstention.py) reads them: a strong match anywhere counts.
 - *What does the answer say?* Only the reranker's first passage is quoted, and its sentences
   get the whole embedding budget. On held-out halves of the Q&A set (evals/CALIBRATION.md)
   this cites a gold passage more often than picking the best sentence among six passages
@@ -21,11 +21,13 @@ reuse passages.
 
 from __future__ import annotations
 
+from assistant.stages.abstention import Abstention, SignalThreshold
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
+from assistant.stages.candidates import Sentence
 from assistant.stages.compose import abstain, compose, order, select
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
-from assistant.stages.relevance import MIN_RELEVANCE, relevance
+from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode
 
 # Passages an answer quotes, best reranked first.
@@ -35,18 +37,22 @@ QUOTED_PASSAGES = 1
 class ExtractiveAnswerer:
     mode: AnswerMode = "extractive"
 
-    def __init__(self, embedder: SentenceEmbedder, min_relevance: float = MIN_RELEVANCE) -> None:
+    def __init__(self, embedder: SentenceEmbedder, abstention: Abstention | None = None) -> None:
         self.vectors = SentenceVectors(embedder)
-        self.min_relevance = min_relevance
+        self.abstention: Abstention = abstention or SignalThreshold()
 
     def warm(self) -> None:
         """Nothing to prepare: the embedder is loaded with the index."""
 
-    def relevance(self, request: AnswerRequest) -> float:
-        """The number min_relevance is applied to, exposed so calibration can sweep it."""
+    def evidence(self, request: AnswerRequest) -> list[Sentence]:
+        """The scored sentences of all top passages: what abstention reads."""
         top = request.passages[:ANSWER_PASSAGES]
-        scored = score_sentences(request.question, top, self.vectors, request.query_vector)
-        return relevance(request.question, scored, top, request.term_weight)
+        return score_sentences(request.question, top, self.vectors, request.query_vector)
+
+    def relevance(self, request: AnswerRequest) -> float:
+        """The hand-made relevance signal, exposed so calibration can sweep it."""
+        top = request.passages[:ANSWER_PASSAGES]
+        return relevance(request.question, self.evidence(request), top, request.term_weight)
 
     def answer(self, request: AnswerRequest, on_token: TokenSink | None = None) -> Answer:
         answer = self._answer(request)
@@ -61,7 +67,7 @@ class ExtractiveAnswerer:
         everywhere = score_sentences(question, top, self.vectors, request.query_vector)
         if not everywhere:
             return abstain(question.query, passages)
-        signal = relevance(question, everywhere, top, request.term_weight)
+        confidence = self.abstention.confidence(question, everywhere, top, request.term_weight)
         quoted = top[:QUOTED_PASSAGES]
         scored = score_sentences(question, quoted, self.vectors, request.query_vector)
         if not scored:  # the first passage has no quotable sentence: quote the best elsewhere
@@ -72,9 +78,9 @@ class ExtractiveAnswerer:
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
-        if signal < self.min_relevance:
+        if confidence < self.abstention.threshold:
             refused = abstain(question.query, passages)
-            refused.confidence, refused.withheld = signal, citations
+            refused.confidence, refused.withheld = confidence, citations
             return refused
         return Answer(
             question=question.query,
@@ -83,5 +89,5 @@ class ExtractiveAnswerer:
             mode=self.mode,
             abstained=False,
             passages=list(passages),
-            confidence=signal,
+            confidence=confidence,
         )

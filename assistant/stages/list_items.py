@@ -10,7 +10,7 @@ heading with its first sentence.
 
 What counts as an item is read from the layout, not from bullets (the cleaner drops most of
 them): the paragraphs right after the lead, up to MAX_ITEMS or MAX_ITEMS_CHARS, stopping at a
-long prose paragraph once at least one item was taken.
+paragraph much longer than the items before it (prose again).
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ from foundation.sentences import sentence_spans
 
 MAX_ITEMS = 8
 MAX_ITEMS_CHARS = 1200
-# A paragraph longer than this after the first item is prose again, not an item.
+# A paragraph longer than this after the first item is prose again, not an item; so is one
+# several times longer than the items so far.
 MAX_ITEM_CHARS = 400
+PROSE_FACTOR = 2.5
+MIN_PROSE_CHARS = 120
 # The overlap between chunks: where the lead's end is looked for in the next chunk.
 LEAD_TAIL = 40
 
@@ -51,7 +54,11 @@ def _items(passage: Passage, start: int) -> list[tuple[int, int]]:
         length = b - a
         if passage.section_at(a) != section:
             break
-        if taken and (length > MAX_ITEM_CHARS or total + length > MAX_ITEMS_CHARS):
+        if taken and (
+            length > MAX_ITEM_CHARS
+            or total + length > MAX_ITEMS_CHARS
+            or (length > PROSE_FACTOR * total / len(taken) and length > MIN_PROSE_CHARS)
+        ):
             break
         taken.append((a, b))
         total += length
@@ -106,8 +113,9 @@ def _is_lead(s: Sentence) -> bool:
     text = s.text.rstrip()
     if text.endswith((":", ",", ";")):
         return True
-    lines = [line.rstrip() for line in text.splitlines()]
-    return len(lines) > 1 and any(line.endswith(":") for line in lines[:-1])
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    unfinished = not lines[-1].endswith((".", "!", "?")) if lines else False
+    return unfinished and len(lines) > 1 and any(line.endswith(":") for line in lines[:-1])
 
 
 def focus_on_list(ordered: list[Sentence]) -> list[Sentence]:

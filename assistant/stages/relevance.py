@@ -97,3 +97,41 @@ def relevance(
     signal = best if not dense else 0.5 * best + 0.5 * float(max(dense))
     uncovered = uncovered_weight(question.query, passages, term_weight)
     return signal - NAME_PENALTY * missing - COVERAGE_PENALTY * uncovered
+
+
+# What a learned abstention model reads of one question's evidence (evals/train_reranker.py
+# fits it; stages/abstention.py applies it). first_score and score_gap are the reranker's
+# scores of its first passage and the gap to the second.
+ABSTENTION_FEATURES: tuple[str, ...] = (
+    "signal",
+    "best_sentence",
+    "best_dense",
+    "missing_names",
+    "uncovered",
+    "lacks_number",
+    "first_score",
+    "score_gap",
+)
+
+
+def abstention_features(
+    question: Question,
+    scored: list[Sentence],
+    passages: Sequence[Passage],
+    term_weight: TermWeight | None = None,
+) -> list[float]:
+    """ABSTENTION_FEATURES of one question, in that order."""
+    best = max((c.cosine + W_LEX * c.lex for c in scored if c.cosine is not None), default=0.0)
+    dense = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+    first = passages[0].score if passages else 0.0
+    gap = first - passages[1].score if len(passages) > 1 else 0.0
+    return [
+        relevance(question, scored, passages, term_weight),
+        best,
+        float(dense),
+        float(len(missing_names(question.query, passages))),
+        uncovered_weight(question.query, passages, term_weight),
+        float(lacks_number(question, scored)),
+        float(first),
+        float(gap),
+    ]

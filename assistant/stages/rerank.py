@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.stages.abstention import Abstention, LearnedAbstention, SignalThreshold
 from assistant.stages.answerer import TermWeight
 from assistant.stages.corpus_profile import CorpusProfile
 from assistant.stages.rerank_features import FEATURES, RERANK_DEPTH, feature_rows
@@ -78,11 +79,14 @@ class LearnedReranker:
         self._lock = threading.Lock()
 
     @property
-    def min_relevance(self) -> float | None:
-        """The abstention threshold calibrated with this reranker (its passages move the
-        extractive answerer's relevance signal), None when the file has none."""
-        value = (self.meta.get("abstention") or {}).get("min_relevance")
-        return float(value) if isinstance(value, int | float) else None
+    def abstention(self) -> Abstention | None:
+        """The abstention model calibrated with this reranker (its passages and scores are
+        what the model reads), None when the file has none for this code's inputs."""
+        stored = self.meta.get("abstention") or {}
+        if isinstance(stored.get("model"), dict):
+            return LearnedAbstention.from_json(stored["model"])
+        value = stored.get("min_relevance")
+        return SignalThreshold(float(value)) if isinstance(value, int | float) else None
 
     @classmethod
     def load(cls, path: Path = BUNDLED_MODEL) -> LearnedReranker:
@@ -126,7 +130,12 @@ class LearnedReranker:
         rows = feature_rows(question, head, context.profile, context.term_weight)
         learned = self.scores(rows)
         order = sorted(range(len(head)), key=lambda i: (-learned[i], i))
-        ranked = [Reranked(head[i], float(learned[i])) for i in order]
+        ranked = [
+            Reranked(
+                replace(head[i], rerank_features=[float(v) for v in rows[i]]), float(learned[i])
+            )
+            for i in order
+        ]
         floor = float(learned.min()) if len(learned) else 0.0
         ranked += [Reranked(p, floor - 1.0 - i) for i, p in enumerate(tail)]
         return ranked

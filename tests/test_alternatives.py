@@ -1,0 +1,96 @@
+"""'Ook relevant': shown only when the reranker is unsure, never the passages the answer
+cites, each with the sentence of it that matches the question; the learned abstention model
+as stored in a model file."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from assistant.stages.abstention import LEARNED_INPUTS, LearnedAbstention, SignalThreshold
+from assistant.stages.alternatives import MAX_ALTERNATIVES, alternatives, best_sentence, is_unsure
+from assistant.stages.understand import understand
+from assistant.types import Passage
+from tests.snippets import ZVH
+
+OTHER = (
+    "De Raad voor de Kinderbescherming is een landelijke organisatie met gebiedsteams verspreid "
+    "over het land. De RvdK is een uitvoeringsdienst van het Ministerie van Justitie en "
+    "Veiligheid en komt op voor kinderen van wie de ontwikkeling wordt bedreigd."
+)
+
+
+def _passage(i: int, text: str, score: float) -> Passage:
+    return Passage(
+        chunk_id=f"doc:{i}",
+        doc_id="doc",
+        title="Ledenbrief",
+        publisher="VNG",
+        date="2018",
+        page=None,
+        section=f"§ {i}",
+        text=text,
+        chunk_index=i,
+        start=0,
+        end=len(text),
+        score=score,
+        rank=i,
+    )
+
+
+QUESTION = understand("Wie werken samen in het Zorg- en Veiligheidshuis?")
+
+
+def test_no_alternatives_when_the_first_passage_leads_clearly() -> None:
+    passages = [_passage(1, ZVH, 3.0), _passage(2, OTHER, 0.5), _passage(3, OTHER, 0.2)]
+    assert not is_unsure(passages, 1.0)
+    assert alternatives(QUESTION, passages, {"doc:1"}, 1.0) == []
+
+
+def test_no_alternatives_without_a_calibrated_margin() -> None:
+    passages = [_passage(1, ZVH, 1.0), _passage(2, OTHER, 1.0)]
+    assert alternatives(QUESTION, passages, {"doc:1"}, None) == []
+
+
+def test_unsure_answers_show_the_other_passages_with_their_best_sentence() -> None:
+    passages = [_passage(i, ZVH if i == 2 else OTHER, 2.0 - 0.1 * i) for i in range(1, 7)]
+    question = understand("Welke partners participeren in het Zorg- en Veiligheidshuis?")
+    found = alternatives(question, passages, {"doc:1"}, 0.5, first_number=2)
+    assert 0 < len(found) <= MAX_ALTERNATIVES
+    assert "doc:1" not in {c.chunk_id for c in found}  # never what the answer cites
+    assert [c.n for c in found] == list(range(2, 2 + len(found)))
+    zvh = next(c for c in found if c.chunk_id == "doc:2")
+    assert zvh.quote in zvh.text and "partners" in zvh.quote  # the sentence that matches
+    assert zvh.to_json()["section"] == "§ 2"
+
+
+def test_best_sentence_prefers_the_question_terms_over_the_opening() -> None:
+    sentence = best_sentence(
+        understand("Welke uitvoeringsdienst komt op voor bedreigde kinderen?"),
+        _passage(1, OTHER, 1.0),
+        None,
+    )
+    assert sentence.startswith("De RvdK is een uitvoeringsdienst")
+
+
+def test_learned_abstention_round_trips_and_refuses_other_inputs() -> None:
+    n = len(LEARNED_INPUTS)
+    model = LearnedAbstention(
+        mean=(0.0,) * n,
+        scale=(1.0,) * n,
+        coef=(1.0,) + (0.0,) * (n - 1),
+        intercept=0.0,
+        threshold=0.5,
+    )
+    again = LearnedAbstention.from_json(model.to_json())
+    assert again == model
+    inputs = [2.0] + [0.0] * (n - 1)
+    assert math.isclose(model.probability(inputs), 1 / (1 + math.exp(-2.0)))
+    stale = {**model.to_json(), "inputs": ["evidence:signal"]}
+    assert LearnedAbstention.from_json(stale) is None
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.9])
+def test_signal_threshold_keeps_its_threshold(threshold: float) -> None:
+    assert SignalThreshold(threshold).threshold == threshold

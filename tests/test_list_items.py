@@ -1,0 +1,167 @@
+"""A list never ends on its lead-in: the items follow from the same passage, from the next
+chunk of the section, or, for a lead that closes its section, from the subsections after it.
+Texts are real corpus passages (the ledenbrief's four sturingsinstrumenten, the City Deal's
+topics), cut where the chunker cut them."""
+
+from __future__ import annotations
+
+from assistant.stages.candidates import candidates
+from assistant.stages.compose import compose
+from assistant.stages.list_items import continue_lists, focus_on_list
+from assistant.types import Passage
+
+LEAD = (
+    "Bovenstaande situatie is onwenselijk, maar wat kunt u daar aan doen? Als "
+    "gemeentebestuurder heeft u in de keten zorg en veiligheid vier sturingsinstrumenten, "
+    "voortkomend uit wettelijke bepalingen, bestuurlijke afspraken, of formele "
+    "beïnvloedingsmacht:"
+)
+BELEID = (
+    "De gemeente heeft de wettelijke verplichting of mogelijkheid om beleid te bepalen. De "
+    "gemeente is dan hoofdverantwoordelijk voor de vorm en uitvoering voor een bepaald "
+    "onderwerp."
+)
+REGIE = (
+    "De gemeente is in bijvoorbeeld het geval van Veilig Thuis en de jeugdregio de "
+    "systeemverantwoordelijke. Het gaat hier om de vraag wie aan het stuur zit."
+)
+SAMEN = "De gemeente heeft niet overal finale zeggenschap. Zij werkt dan samen met partners."
+TOPICS_HEAD = (
+    "Dit traject bestaat daarmee uit de deeltrajecten City deal 'Zorg en Veiligheid in de "
+    "stad' en Multiproblematiek.\n\nDe belangrijkste onderwerpen:"
+)
+TOPICS_TAIL = (
+    "De belangrijkste onderwerpen:\n\npreventie en risicosignalering,\n\nbescherming van "
+    "kwetsbare groepen,\n\nre-integratie en nazorg.\n\nWie doen mee?"
+)
+SECTION = "4 Sturingsmogelijkheden"
+
+
+def _passage(
+    index: int,
+    text: str,
+    section: str,
+    spans: list[tuple[int, str]] | None = None,
+    doc: str = "ledenbrief",
+) -> Passage:
+    return Passage(
+        chunk_id=f"{doc}:{index}",
+        doc_id=doc,
+        title=doc,
+        publisher="VNG",
+        date="2018",
+        page=None,
+        section=section,
+        text=text,
+        chunk_index=index,
+        start=0,
+        end=len(text),
+        section_spans=spans or [],
+    )
+
+
+def _chain(*passages: Passage):
+    by_index = {(p.doc_id, p.chunk_index): p for p in passages}
+    return lambda p: by_index.get((p.doc_id, p.chunk_index + 1))
+
+
+def _last_sentence(passage: Passage):
+    return [s for s in candidates([passage]) if s.selectable or s.text.endswith(":")][-1]
+
+
+def test_a_lead_that_closes_its_section_is_followed_by_its_subsections() -> None:
+    lead = _passage(43, LEAD, SECTION)
+    beleid = _passage(44, BELEID, f"{SECTION} > Beleidskracht")
+    rest = REGIE + "\n\n" + SAMEN
+    regie = _passage(
+        45,
+        rest,
+        f"{SECTION} > Regiekracht",
+        [(0, f"{SECTION} > Regiekracht"), (len(REGIE) + 2, f"{SECTION} > Samenwerkingskracht")],
+    )
+    after = _passage(46, "Andere tekst.", "5 Zorg en preventie")
+    sentence = _last_sentence(lead)
+    assert sentence.text.endswith("beïnvloedingsmacht:")
+
+    ordered, cited = continue_lists([sentence], [lead], _chain(lead, beleid, regie, after))
+    text, citations = compose(ordered, cited, as_list=False)
+
+    assert [s.text.split(":")[0] for s in ordered[1:]] == [
+        "Beleidskracht",
+        "Regiekracht",
+        "Samenwerkingskracht",
+    ]
+    assert "\n- Beleidskracht: De gemeente heeft de wettelijke verplichting" in text
+    assert "- Samenwerkingskracht: De gemeente heeft niet overal finale zeggenschap" in text
+    assert "Zorg en preventie" not in text and "Andere tekst" not in text
+    # each item is cited from the chunk that holds it, quoted verbatim
+    assert [c.chunk_id for c in citations] == ["ledenbrief:43", "ledenbrief:44", "ledenbrief:45"]
+    for c in citations:
+        for part in c.quote.split(" … "):
+            assert part in c.text
+
+
+def test_items_cut_off_into_the_next_chunk_are_continued_there() -> None:
+    head = _passage(7, TOPICS_HEAD, "Wat doen we?", doc="city-deal")
+    tail = _passage(8, TOPICS_TAIL, "Wat doen we?", doc="city-deal")
+    lead = _last_sentence(head)
+    assert lead.text == "De belangrijkste onderwerpen:"
+
+    ordered, cited = continue_lists([lead], [head], _chain(head, tail))
+    items = [s.text for s in ordered[1:]]
+
+    # the overlap (the lead repeated at the start of the next chunk) is skipped
+    assert items[0] == "preventie en risicosignalering,"
+    assert "re-integratie en nazorg." in items
+    assert all("onderwerpen" not in item for item in items)
+    assert cited[-1].chunk_id == "city-deal:8"
+
+
+def test_a_lead_in_another_section_is_not_continued() -> None:
+    head = _passage(7, TOPICS_HEAD, "Wat doen we?", doc="city-deal")
+    other = _passage(8, TOPICS_TAIL, "Wie doen mee?", doc="city-deal")
+    lead = _last_sentence(head)
+    ordered, cited = continue_lists([lead], [head], _chain(head, other))
+    assert ordered == [lead] and cited == [head]
+
+
+CITY_DEAL = (
+    "City deal-gemeenten:\n\nTilburg en Breda: transforensische zorg en re-integratie "
+    "ex-gedetineerden\n\nNijmegen: een digitaal informatieknooppunt tussen de domeinen zorg en "
+    "veiligheid\n\nAlmere: gezinsaanpak preventie jeugdcriminaliteit\n\n"
+)
+PROSE = (
+    "De gemeenten leren van elkaar via werkgroepen en maken de effecten van hun aanpak "
+    "meetbaar in samenwerking met onderzoekers, zodat wat werkt ook in andere gemeenten kan "
+    "worden toegepast; de resultaten worden jaarlijks besproken met alle partners in de "
+    "stuurgroep en daarna gedeeld met de gemeenteraden, die er een eigen oordeel over vormen "
+    "en de aanpak zo nodig bijsturen voor het volgende jaar."
+)
+
+
+def test_items_in_the_same_passage_are_taken_from_it() -> None:
+    passage = _passage(1, CITY_DEAL + PROSE, "Wie doen mee?", doc="city-deal")
+    # the splitter keeps the lead-in with its first item, as it does in the real page
+    lead = next(s for s in candidates([passage]) if "gemeenten:" in s.text)
+    assert "Tilburg en Breda" in lead.text
+    ordered, cited = continue_lists([lead], [passage], None)
+    assert [s.text.split(":")[0] for s in ordered[1:]] == ["Nijmegen", "Almere"]
+    assert cited == [passage]  # the long prose paragraph after the list is not an item
+
+
+def test_a_finished_sentence_is_no_lead() -> None:
+    text = "De stappen:\n\nEerst analyseren,\n\ndan bezoeken,\n\ndan evalueren.\n\n" + PROSE
+    passage = _passage(1, text, "Aanpak", doc="doc")
+    whole = next(s for s in candidates([passage]) if "stappen:" in s.text)
+    assert whole.text.endswith("evalueren.")
+    assert continue_lists([whole], [passage], None) == ([whole], [passage])
+
+
+def test_a_list_answer_is_not_buried_under_the_passage_opening() -> None:
+    passage = _passage(7, TOPICS_HEAD, "Wat doen we?", doc="city-deal")
+    sentences = [s for s in candidates([passage])]
+    opening, lead = sentences[0], sentences[-1]
+    opening.score, lead.score = 0.80, 0.85
+    assert focus_on_list([opening, lead]) == [lead]
+    opening.score = 0.90  # the opening matches better than the lead: it stays
+    assert focus_on_list([opening, lead]) == [opening, lead]
