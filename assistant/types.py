@@ -28,6 +28,7 @@ class Question:
     query: str
     is_list: bool = False
     asks_number: bool = False
+    asks_amount: bool = False
     definition_subject: str | None = None
     asks_when: bool = False
     asks_who: bool = False

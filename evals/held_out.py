@@ -22,6 +22,7 @@ from evals.provenance import build_meta
 from evals.qa_set import load_qa
 from evals.runner import EvalResult, aggregate, evaluate_items, result_of
 from evals.train_reranker import (
+    DEFAULT_QA,
     DEFAULT_TRAINING_FILES,
     examples,
     in_half,
@@ -33,10 +34,17 @@ from evals.train_reranker import (
 HALVES = (0, 1)
 
 
+def training_files_for(qa_path: Path) -> tuple[Path, ...]:
+    """The bundled set trains with its paraphrases; another Q&A file trains on itself."""
+    if Path(qa_path).resolve() == DEFAULT_QA.resolve():
+        return DEFAULT_TRAINING_FILES
+    return (Path(qa_path),)
+
+
 def held_out_eval(
     assistant: Assistant,
     qa_path: Path,
-    training_files: Sequence[Path] = DEFAULT_TRAINING_FILES,
+    training_files: Sequence[Path] | None = None,
     k: int = 10,
     progress: bool = True,
     info: dict[str, Any] | None = None,
@@ -45,6 +53,7 @@ def held_out_eval(
     training_files (which normally include qa_path itself)."""
     qa_path = Path(qa_path)
     items = load_qa(qa_path)
+    training_files = training_files or training_files_for(qa_path)
     training = load_items(training_files)
     base = Assistant(assistant.current_index(), FusedOrder())
     if progress:

@@ -110,19 +110,47 @@ def _summary_html(rows: list[dict], with_baseline: bool) -> str:
     return f"<table>{head}{''.join(body)}</table>"
 
 
-def _group_table_html(groups: dict[str, dict[str, Any]], label: str) -> str:
-    cols = (
-        "n_questions",
-        "hit@5",
-        "mrr@10",
-        "recall@10",
-        "ndcg@10",
-        "abstention_accuracy",
-        "false_abstention_rate",
-        "citation_precision",
-        "citation_recall",
-        "token_f1",
+# Columns of the per-type, per-document and per-half tables: retrieval, then what a reader of
+# the answer meets (first passage right, answer cites / quotes gold, refusals).
+GROUP_COLUMNS = (
+    "n_questions",
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "answers_citing_gold",
+    "answers_quoting_gold",
+    "citation_precision",
+    "citation_recall",
+    "abstention_accuracy",
+    "false_abstention_rate",
+    "alternatives_shown",
+    "alternatives_hold_gold",
+)
+
+
+def _risk_coverage_html(rows: list[dict[str, float]]) -> str:
+    head = "<tr><th>answered share</th><th>confidence at least</th><th>answers right</th></tr>"
+    body = "".join(
+        "<tr>"
+        + _td(f"{r['coverage']:.2f}", "num")
+        + _td(f"{r['confidence_at_least']:.3f}", "num")
+        + _td(f"{r['right']:.3f}", "num")
+        + "</tr>"
+        for r in rows
     )
+    return f"<table>{head}{body}</table>"
+
+
+RISK_COVERAGE_NOTE = (
+    "All questions ordered by the answerer's confidence; answering only the most confident "
+    "share, how many answers would be right (an answerable question whose answer, or the "
+    "answer it withheld, cites a gold passage; a <code>none</code> question is never right to "
+    "answer). The rows above the answered share of the run say what refusing more would buy."
+)
+
+
+def _group_table_html(groups: dict[str, dict[str, Any]], label: str) -> str:
+    cols = GROUP_COLUMNS
     head = f"<tr><th>{escape(label)}</th>" + "".join(f"<th>{escape(c)}</th>" for c in cols)
     rows = [
         "<tr>" + _td(name) + "".join(_td(format_value(c, g.get(c)), "num") for c in cols) + "</tr>"
@@ -255,6 +283,19 @@ def render_html(data: dict[str, Any], baseline: dict[str, Any] | None = None) ->
     if not failures:
         parts.append("<p>None.</p>")
     parts += [_failure_html(q, r) for q, r in failures]
+    if data.get("folds"):
+        parts += [
+            "<h2>Held-out halves</h2>",
+            "<p>Each half answered by a reranker, unsure margin and abstention model learned "
+            "on the other half only (<code>vraagbaak eval --held-out</code>).</p>",
+            _group_table_html(data["folds"], "half"),
+        ]
+    if data["metrics"].get("risk_coverage"):
+        parts += [
+            "<h2>Risk and coverage</h2>",
+            f"<p>{RISK_COVERAGE_NOTE}</p>",
+            _risk_coverage_html(data["metrics"]["risk_coverage"]),
+        ]
     parts += [
         "<h2>Per question type</h2>",
         _group_table_html(data["by_type"], "type"),
@@ -291,6 +332,24 @@ def render_markdown(data: dict[str, Any], baseline: dict[str, Any] | None = None
             change = format_value(r["name"], r["delta"], signed=True) + marks.get(r["verdict"], "")
             line += f" {format_value(r['name'], r['baseline'])} | {change} |"
         out.append(line)
+    if data.get("folds"):
+        out += ["", "## Held-out halves", "", "| half | " + " | ".join(GROUP_COLUMNS) + " |"]
+        out.append("|---|" + "---:|" * len(GROUP_COLUMNS))
+        for name, figures in data["folds"].items():
+            cells = " | ".join(format_value(c, figures.get(c)) for c in GROUP_COLUMNS)
+            out.append(f"| {name} | {cells} |")
+    if data["metrics"].get("risk_coverage"):
+        out += ["", "## Risk and coverage", "", "| answered share | confidence ≥ | right |"]
+        out.append("|---:|---:|---:|")
+        for r in data["metrics"]["risk_coverage"]:
+            out.append(
+                f"| {r['coverage']:.2f} | {r['confidence_at_least']:.3f} | {r['right']:.3f} |"
+            )
+    out += ["", "## Per question type", "", "| type | " + " | ".join(GROUP_COLUMNS) + " |"]
+    out.append("|---|" + "---:|" * len(GROUP_COLUMNS))
+    for name, figures in data.get("by_type", {}).items():
+        cells = " | ".join(format_value(c, figures.get(c)) for c in GROUP_COLUMNS)
+        out.append(f"| {name} | {cells} |")
     failures = [(q, failure_reasons(q)) for q in data["questions"]]
     failures = [(q, r) for q, r in failures if r]
     out += ["", f"## Failures: {len(failures)} of {len(data['questions'])}", ""]

@@ -302,6 +302,23 @@ def test_report_with_baseline_colours_changes(result: EvalResult, tmp_path: Path
     assert second["json"] != paths["json"]
 
 
+def test_report_shows_held_out_halves_and_risk_coverage(result: EvalResult, tmp_path: Path) -> None:
+    data = result.to_dict()
+    data["folds"] = {"half_0": {**result.metrics, "hit@1": 0.8125}, "half_1": result.metrics}
+    data["metrics"]["risk_coverage"] = [
+        {"coverage": 0.5, "confidence_at_least": 0.91, "right": 0.875},
+        {"coverage": 1.0, "confidence_at_least": 0.2, "right": 0.625},
+    ]
+    paths = write_report(data, tmp_path)
+    html = paths["html"].read_text("utf-8")
+    markdown = paths["markdown"].read_text("utf-8")
+    for text in (html, markdown):
+        assert "Held-out halves" in text and "0.812" in text
+        assert "Risk and coverage" in text and "0.875" in text
+        assert "answers_citing_gold" in text  # the per-type table shows answer figures
+    assert "Held-out halves" not in write_report(result, tmp_path)["html"].read_text("utf-8")
+
+
 def test_write_report_accepts_a_result_dict(result: EvalResult, tmp_path: Path) -> None:
     paths = write_report(result.to_dict(), tmp_path)
     assert "Failures (3 of 5)" in paths["html"].read_text("utf-8")

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.stages.question_type import asks_for_number, definition_subject, gives_number
+from assistant.stages.question_type import (
+    asks_for_amount,
+    asks_for_number,
+    definition_subject,
+    gives_amount,
+    gives_number,
+)
 from foundation.lexical import content_terms
 from ingest.embedders import get_embeddings
 from tests.test_extractive import ALL, DRIEHOEK, answer_extractively, ranked, relevance_signal
@@ -129,3 +135,36 @@ def test_section_intros_are_only_section_starts(assistant) -> None:
     (only,) = intros
     assert index.chunks[only].text.startswith("In Knock and talk bezoekt")
     assert section_intros(index, [c.id for c in knock], "appeltaart") == set()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat kost een licentie voor een gemeente?",
+        "Hoeveel geld krijgt een gemeente per jaar uit het programma?",
+        "Hoe groot is het budget van het landelijk programma?",
+        "Hoeveel EU-subsidie krijgt de aanpak?",
+        "kosten e-learning signaalherkenning",
+    ],
+)
+def test_money_questions_want_an_amount(question: str) -> None:
+    assert asks_for_amount(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Waarom helpt een klein vrij besteedbaar budget bij het ketenhuis?",
+        "Hoeveel centrumgemeenten krijgen geld voor de vrouwenopvang?",
+        "Waarom liet Tilburg een maatschappelijke kosten-batenanalyse uitvoeren?",
+        "Hoeveel gemeenten deden mee?",
+    ],
+)
+def test_questions_that_only_mention_money_do_not(question: str) -> None:
+    assert not asks_for_amount(question)
+
+
+def test_an_amount_is_money_not_any_number() -> None:
+    assert gives_amount("Het Rijk trok er 2,5 miljoen euro voor uit.")
+    assert gives_amount("De bijdrage is € 40.000 per jaar.")
+    assert not gives_amount("Er zijn 32 Zorg- en Veiligheidshuizen; het programma duurt twee jaar.")

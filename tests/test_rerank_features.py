@@ -101,14 +101,19 @@ def test_a_bad_model_file_is_a_clear_user_error(tmp_path: Path) -> None:
     assert isinstance(reranker_from_setting("off"), FusedOrder)
 
 
-def test_retrain_on_a_small_set_writes_a_model_the_assistant_uses(
-    corpus_index: Settings, tmp_path: Path
-) -> None:
+def _small_set(folder: Path) -> Path:
     lines = (ROOT / "evals" / "qa.jsonl").read_text("utf-8").splitlines()
     answerable = [line for line in lines if '"type": "none"' not in line][:40]
     none = [line for line in lines if '"type": "none"' in line][:12]
-    small = tmp_path / "small.jsonl"
+    small = folder / "small.jsonl"
     small.write_text("\n".join(answerable + none) + "\n", "utf-8")
+    return small
+
+
+def test_retrain_on_a_small_set_writes_a_model_the_assistant_uses(
+    corpus_index: Settings, tmp_path: Path
+) -> None:
+    small = _small_set(tmp_path)
     out = tmp_path / "model.json"
 
     done = run(
@@ -157,3 +162,24 @@ def test_ask_json_lists_alternatives_apart_from_the_citations(
     assert f"[{alternatives[0]['n']}]" not in answer["answer"]  # not part of the answer
     assert any("Ook relevant" in notice for notice in answer["notices"])
 
+
+def test_held_out_eval_answers_each_half_with_what_the_other_half_taught(
+    corpus_index: Settings, tmp_path: Path
+) -> None:
+    small = _small_set(tmp_path)
+    reports = tmp_path / "reports"
+    done = run(
+        ["eval", "--qa", str(small), "--held-out", "--json", "--report", str(reports)],
+        corpus_index.home,
+    )
+    assert done.returncode == 0, done.stderr
+    metrics = json.loads(done.stdout)
+    assert metrics["n_questions"] == 52
+    result = json.loads((reports / "latest.json").read_text("utf-8"))
+    folds = result["folds"]
+    assert set(folds) == {"half_0", "half_1"}
+    assert folds["half_0"]["n_questions"] + folds["half_1"]["n_questions"] == 52
+    assert {q["half"] for q in result["questions"]} == {0, 1}
+    for half in folds.values():
+        assert half["trained_on_questions"] > 0 and half["unsure_margin"] is not None
+    assert result["meta"]["held_out"]["training_files"] == ["small.jsonl"]

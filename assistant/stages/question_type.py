@@ -67,6 +67,41 @@ def asks_for_number(question: str) -> bool:
     return bool(_NUMBER_QUESTION.search(question))
 
 
+_MONEY = re.compile(
+    r"\b(?:kost|kosten|geld|euro|subsidie|budget|bedrag|prijs|tarief)\b(?!-)", re.IGNORECASE
+)
+_AMOUNT_QUESTION = re.compile(
+    r"\bwat\s+(?:kost|kosten)\b|\bhoe\s+duur\b|\bwelk\s+bedrag\b|"
+    r"\bhoeveel\s+(?:\w+-)?(?:geld|euro|subsidie|budget)|"
+    r"\bhoe\s+(?:groot|hoog)\s+(?:is|zijn|was|waren)\s+(?:het|de)\s+"
+    r"(?:budget|bedrag|subsidie|bijdrage|prijs|kosten|tarief)",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(
+    r"\b(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke?|waarmee|waardoor)\b", re.IGNORECASE
+)
+_AMOUNT = re.compile(
+    r"€\s?\d|\d[\d.,]*\s?(?:euro|mln|miljoen|miljard|duizend)\b|\b(?:miljoen|miljard)\s+euro\b|"
+    r"\beuro\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_amount(question: str) -> bool:
+    """A question about money ("Wat kost …", "Hoeveel geld …", "budget", "subsidie") wants an
+    amount: a passage that counts something else ("32 Zorg- en Veiligheidshuizen", "twee
+    jaren") does not answer it, however well it matches the rest of the question."""
+    if _AMOUNT_QUESTION.search(question):
+        return True
+    # a bare keyword query ("kosten e-learning RIEC"); not "Waarom helpt een klein budget …?"
+    # nor "Hoeveel centrumgemeenten krijgen geld …?", which counts municipalities
+    return bool(_MONEY.search(question)) and not _QUESTION_WORD.search(question)
+
+
+def gives_amount(sentence: str) -> bool:
+    return bool(_AMOUNT.search(sentence))
+
+
 def gives_number(sentence: str, question: str) -> bool:
     """A number in the sentence that the question does not already contain."""
     asked = {m.lower() for m in _NUMBER.findall(question)}

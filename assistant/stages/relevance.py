@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from assistant.stages.answerer import TermWeight
 from assistant.stages.candidates import Sentence
 from assistant.stages.evidence import W_LEX
-from assistant.stages.question_type import gives_number
+from assistant.stages.question_type import gives_amount, gives_number
 from assistant.types import Passage, Question
 from foundation.lexical import QUESTION_WORDS, content_terms, fold, same_stem
 
@@ -72,10 +72,13 @@ def uncovered_weight(
 
 
 def lacks_number(question: Question, scored: list[Sentence]) -> bool:
-    """A number question whose best sentences hold no number is not answered by them."""
-    if NUMBER_CHECK_TOP <= 0 or not question.asks_number:
+    """A number question whose best sentences hold no number is not answered by them, nor
+    is a money question whose best sentences name no amount."""
+    if NUMBER_CHECK_TOP <= 0 or not (question.asks_number or question.asks_amount):
         return False
     best = sorted(scored, key=lambda c: -c.score)[:NUMBER_CHECK_TOP]
+    if question.asks_amount:
+        return not any(gives_amount(c.text) for c in best)
     return not any(gives_number(c.text, question.query) for c in best)
 
 

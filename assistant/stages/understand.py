@@ -13,6 +13,7 @@ import unicodedata
 
 from assistant.stages.followup import make_standalone
 from assistant.stages.question_type import (
+    asks_for_amount,
     asks_for_number,
     asks_when,
     asks_who,
@@ -68,6 +69,7 @@ def understand(question: str, history: list[tuple[str, str]] | None = None) -> Q
         query=query,
         is_list=is_list_question(query),
         asks_number=asks_for_number(query),
+        asks_amount=asks_for_amount(query),
         definition_subject=definition_subject(query),
         asks_when=asks_when(query),
         asks_who=asks_who(query),
