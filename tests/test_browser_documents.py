@@ -11,10 +11,7 @@ test-output/documents-*.png.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +21,6 @@ from foundation.settings import Settings
 from ingest.locking import ingest_lock
 from ingest.pipeline import run_ingest
 from tests.pdf_factory import make_text_pdf
-from tests.processes import free_port, stop
 from tests.test_browser import (  # noqa: F401  (driver is a fixture)
     CHROMEDRIVER,
     CHROMIUM,
@@ -34,7 +30,7 @@ from tests.test_browser import (  # noqa: F401  (driver is a fixture)
     _finished_answers,
     _full_page_screenshot,
     _label,
-    _wait_healthy,
+    _streamlit,
     driver,
 )
 
@@ -83,47 +79,9 @@ def doc_server(
     settings = Settings(home=home, corpus_dir=corpus, embedding=corpus_index.embedding)
     copied = run_ingest(settings)  # the copy is complete: nothing to embed
     assert copied.embedded == 0 and not copied.added, copied.to_json()
-    port = free_port()
-    env = dict(os.environ)
-    for name in ("VRAAGBAAK_CHROMA_URL", "VRAAGBAAK_LLM_BASE_URL", "VRAAGBAAK_LLM_MODEL"):
-        env.pop(name, None)
-    env.update(
-        VRAAGBAAK_HOME=str(home),
-        VRAAGBAAK_CORPUS=str(corpus),
-        VRAAGBAAK_EMBEDDING=corpus_index.embedding,
-        VRAAGBAAK_DOCUMENT_ADMIN="1",
-        VRAAGBAAK_REPORTS=str(base / "no-reports"),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    yield from _streamlit(
+        settings, base / "no-reports", tmp_path_factory, {"VRAAGBAAK_DOCUMENT_ADMIN": "1"}
     )
-    log = base / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "ui/app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
-        yield url, settings
-    finally:
-        stop(proc, timeout=15)
 
 
 def _skip_lock(folder: str, names: list[str]) -> list[str]:
@@ -165,7 +123,14 @@ def _click(drv, element) -> None:
 
 
 def _input(drv, label: str, nth: int = 0):
-    found = [e for e in _css(drv, f'input[aria-label="{label}"]') if e.is_displayed()]
+    """The nth visible input with that label, None while a rerun replaces the form (an
+    element found a moment before can be gone when it is asked whether it is shown)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        found = [e for e in _css(drv, f'input[aria-label="{label}"]') if e.is_displayed()]
+    except StaleElementReferenceException:
+        return None
     return found[nth] if len(found) > nth else None
 
 
@@ -248,7 +213,8 @@ def test_add_ask_remove_through_the_documents_page(
     _fill_add_form(drv, wait, pdf, "")
     _click(drv, _button(drv, "Toevoegen"))
     wait.until(lambda d: "Vul een titel in" in _body(d))
-    assert _input(drv, "Uitgever").get_attribute("value") == PUBLISHER
+    publisher = wait.until(lambda d: _input(d, "Uitgever"))
+    assert publisher.get_attribute("value") == PUBLISHER
     assert not (settings.corpus_dir / "handreiking-veilige-haven.pdf").exists()
     drv.save_screenshot(str(output_dir / "documents-refused.png"))
 

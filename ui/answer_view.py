@@ -19,6 +19,7 @@ from ui.page_logic import (
     ALTERNATIVES_HELP,
     ALTERNATIVES_TITLE,
     PICK_LABEL,
+    alternative_quote_html,
     answer_caption,
     answer_html,
     memo_answer,
@@ -81,6 +82,7 @@ def render_alternatives(turn: Turn) -> list[Citation]:
         for c in alternatives:
             with st.expander(source_label(c), expanded=False):
                 _render_source(c)
+            st.markdown(alternative_quote_html(c), unsafe_allow_html=True)
             if st.checkbox(PICK_LABEL, key=f"pick-{turn.id}-{c.n}"):
                 picked.append(c)
     return picked

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from foundation.errors import UserError
 from foundation.settings import Settings
+from ingest.locking import wait_for_flock
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUS_FILE = "eval-status.json"
@@ -165,15 +166,8 @@ def start_eval(settings: Settings, qa_path: Path, qa_name: str | None = None) ->
         home.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path(home), os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            deadline = time.monotonic() + _START_PATIENCE
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise EvalBusy(_busy_message(home)) from None
-                    time.sleep(0.05)
+            if not wait_for_flock(fd, _START_PATIENCE, poll=0.05):
+                raise EvalBusy(_busy_message(home))
             status = JobStatus(
                 state="starting",
                 qa_name=qa_name or qa_path.name,

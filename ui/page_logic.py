@@ -216,6 +216,12 @@ ALTERNATIVES_HELP = (
 PICK_LABEL = "Opnemen in memotekst"
 
 
+def alternative_quote_html(c: Citation) -> str:
+    """The alternative's best sentence, visible without opening it: staff judge at a glance
+    whether the passage is worth a look."""
+    return f'<div class="vb-alt-quote">“{html.escape(c.quote.strip())}”</div>'
+
+
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:
     """The whole conversation as one Markdown file for the memo folder."""
     lines = ["# Vraagbaak — gesprek", ""]
