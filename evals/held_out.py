@@ -20,16 +20,16 @@ from assistant.service import Assistant
 from assistant.stages.rerank import FusedOrder
 from evals.provenance import build_meta
 from evals.qa_set import load_qa
-from evals.runner import EvalResult, aggregate, evaluate_items, result_of
-from evals.train_reranker import (
+from evals.reranker_data import (
     DEFAULT_QA,
     DEFAULT_TRAINING_FILES,
     examples,
     in_half,
-    learn,
     load_items,
     not_in_half,
 )
+from evals.runner import EvalResult, aggregate, evaluate_items, result_of
+from evals.train_reranker import learn
 
 HALVES = (0, 1)
 

@@ -172,7 +172,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_train_reranker(args: argparse.Namespace) -> int:
     from assistant.service import Assistant
     from assistant.stages.rerank import FusedOrder
-    from evals.train_reranker import DEFAULT_TRAINING_FILES, train_and_save
+    from evals.reranker_data import DEFAULT_TRAINING_FILES
+    from evals.train_reranker import train_and_save
 
     files = [Path(f) for f in args.qa] if args.qa else list(DEFAULT_TRAINING_FILES)
     assistant = Assistant.open(_settings(args), reranker=FusedOrder())
