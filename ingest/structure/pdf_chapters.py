@@ -1,6 +1,6 @@
 """PDF headings that the headings around them decide: the row labels of a flattened table
-(kept as text, not sections), the chapters the table of contents lists, and lettered parts ("A. ...")
-nested under the heading they follow."""
+(kept as text, not sections), the chapters the table of contents lists, and lettered parts
+("A. ...") nested under the heading they follow."""
 
 from __future__ import annotations
 
