@@ -29,18 +29,15 @@ from foundation.errors import (
 )
 from foundation.settings import Settings
 from ingest.document_check import Fields, Upload
-from ingest.documents import (
+from ingest.document_list import (
     CHANGED,
     FILE_MISSING,
     INDEXED,
     NOT_IN_MANIFEST,
     NOT_INDEXED,
-    WAITING,
-    add_document,
     list_documents,
-    remove_document,
-    replace_document,
 )
+from ingest.documents import WAITING, add_document, remove_document, replace_document
 from ingest.locking import ingest_lock
 from ingest.pipeline import run_ingest
 from ingest.store import make_client, peek_live

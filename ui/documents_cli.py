@@ -64,12 +64,8 @@ def _common(parser: argparse.ArgumentParser, wait: bool = False) -> None:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     from ingest.document_check import Fields, Upload
-    from ingest.documents import (
-        add_document,
-        list_documents,
-        remove_document,
-        replace_document,
-    )
+    from ingest.document_list import list_documents
+    from ingest.documents import add_document, remove_document, replace_document
 
     settings = Settings.from_env(corpus_dir=args.corpus)
     if args.action == "list":

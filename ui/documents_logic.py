@@ -14,20 +14,15 @@ from foundation.errors import (
     UnreadableUpload,
     UserError,
 )
-from ingest.documents import (
+from ingest.document_list import (
     CHANGED,
-    CHECKING,
-    EMBEDDING,
     FILE_MISSING,
     INDEXED,
-    INDEXING,
     NOT_IN_MANIFEST,
     NOT_INDEXED,
-    SAVING,
-    WAITING,
-    ChangeResult,
     DocumentRow,
 )
+from ingest.documents import CHECKING, EMBEDDING, INDEXING, SAVING, WAITING, ChangeResult
 from ui.document_jobs import Job
 from ui.page_logic import Problem, format_timestamp
 

@@ -16,13 +16,11 @@ import streamlit as st
 from assistant.markdown import escape_label
 from foundation.settings import Settings
 from ingest.document_check import Fields, Upload
+from ingest.document_list import NOT_IN_MANIFEST, DocumentRow, list_documents
 from ingest.documents import (
-    NOT_IN_MANIFEST,
-    DocumentRow,
     add_document,
     check_new,
     check_replacement,
-    list_documents,
     remove_document,
     replace_document,
 )
