@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.run import importtime_report
+from benchmarks.profiling import importtime_report
 
 SAMPLE = """\
 import time: self [us] | cumulative | imported package

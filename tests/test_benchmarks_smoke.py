@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from benchmarks import run as bench
+from benchmarks.measure import percentile
+from benchmarks.report import TARGETS, format_table
 from benchmarks.synthetic import DerivedEmbeddings, real_chunk_vectors, real_sections, write_corpus
 from foundation.settings import Settings
 
@@ -93,10 +95,10 @@ def test_quick_benchmark_writes_every_figure(
     assert bundled["search_p50_ms"] <= bundled["search_p95_ms"] <= bundled["search_max_ms"]
     assert scaled["documents"] == 5 and scaled["scale"] == 1
     assert scaled["unmatched_chunks"] < scaled["chunks"] * 0.05
-    assert {t["figure"] for t in saved["targets"]} == {t[0] for t in bench.TARGETS}
+    assert {t["figure"] for t in saved["targets"]} == {t[0] for t in TARGETS}
     assert all(isinstance(t["ok"], bool) for t in saved["targets"])
     assert saved["meta"]["omp_env"].get("OMP_WAIT_POLICY") == "PASSIVE"
-    table = bench.format_table(result)
+    table = format_table(result)
     assert "search p50 / p95" in table and "targets:" in table
     assert not list(tmp_path.glob("vraagbaak-bench-*")), "temporary data dirs left behind"
 
@@ -147,5 +149,5 @@ def test_derived_vectors_stay_close_to_the_real_ones(corpus_index: Settings) -> 
     ("values", "q", "expected"), [([1.0, 2.0, 3.0, 4.0], 50, 2.5), ([5.0], 95, 5.0)]
 )
 def test_percentile_matches_numpy(values: list[float], q: float, expected: float) -> None:
-    assert bench.percentile(values, q) == pytest.approx(expected)
-    assert bench.percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+    assert percentile(values, q) == pytest.approx(expected)
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
