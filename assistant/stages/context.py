@@ -105,7 +105,7 @@ def lean_of(text: str, has_history: bool) -> Lean:
     toks = _tokens(text)
     starts_with_connective = bool(toks) and toks[0].low in CONNECTIVES
     no_question_word = not any(t.low in QUESTION_WORDS for t in toks)
-    if starts_with_connective and no_question_word and _own_words(text):
+    if starts_with_connective and no_question_word and (_own_words(text) or _names(text)):
         return Lean("swap", text)  # "En in Glanerbrug?", "En het OM?"
     if is_follow_up(text) or _has_demonstrative_reference(text):
         return Lean("lean", text)
@@ -113,12 +113,33 @@ def lean_of(text: str, has_history: bool) -> Lean:
 
 
 def _names(text: str) -> set[str]:
-    """Stems of capitalised words after the first: places, organisations, projects."""
+    """Folded capitalised words after the first, stemmed: places, organisations, projects
+    (a stop-word look-alike such as "OM" counts: it is a name here)."""
     names: set[str] = set()
     for tok in _tokens(text)[1:]:
         if tok.text[:1].isupper():
-            names.update(content_terms(tok.text))
+            names.update(stem(w) for w in words(tok.text))
     return names
+
+
+def _replaced(previous: EarlierTurn, text: str, own_names: set[str]) -> set[str]:
+    """Stems the new subject of "En het OM?" / "En in Glanerbrug?" takes the place of: the
+    earlier question's subject (its first topic phrase) and, when the follow-up names
+    something, the names the earlier question had. "Hoe is de politie in Nederland
+    georganiseerd?" + "En het OM?" keeps "georganiseerd", drops "politie", "Nederland"."""
+    phrases = topic_phrases(previous.query, text)
+    subject = set(content_terms(phrases[0])) if phrases else set()
+    names = _names(previous.query) - own_names if own_names else set()
+    return (subject | names) - set(_own_words(text))
+
+
+def _without(query: str, dropped: set[str]) -> str:
+    """The earlier query without the words of a replaced subject (only embedded for the
+    dense mix, never shown)."""
+    if not dropped:
+        return query
+    kept = [t.text for t in _tokens(query) if not (set(content_terms(t.text)) & dropped)]
+    return " ".join(kept)
 
 
 def _quote_terms(turn: EarlierTurn, idf: TermWeight, skip: set[str]) -> list[str]:
@@ -152,7 +173,9 @@ def _labels(previous: EarlierTurn, text: str, dropped: set[str]) -> tuple[str, .
         return tuple(dict.fromkeys(phrases))
     if previous.context and not dropped:
         return previous.context
-    return (f"vorige vraag ‘{previous.question.rstrip()}’",)
+    earlier = f"vorige vraag ‘{previous.question.rstrip()}’"
+    subject = topic_phrases(previous.query, "")[:1] if dropped else []
+    return (earlier, f"zonder ‘{_trim_label(subject[0])}’") if subject else (earlier,)
 
 
 def context_of(
@@ -166,8 +189,8 @@ def context_of(
     own = set(_own_words(text))
     own_names = _names(text)
     dropped: set[str] = set()
-    if lean.kind == "swap" and own_names:
-        dropped = _names(previous.query) - own_names  # the new name takes the old one's place
+    if lean.kind == "swap":
+        dropped = _replaced(previous, text, own_names)
     asked = [
         t
         for t in dict.fromkeys(content_terms(previous.query, drop_question_words=True))
@@ -183,7 +206,7 @@ def context_of(
     near_sections = tuple((c.doc_id, c.section) for c in cited) if lean.kind != "swap" else ()
     signals = FollowupSignals(
         kind=lean.kind,
-        previous=previous.query,
+        previous=_without(previous.query, dropped),
         terms=tuple(terms),
         near_sections=near_sections,
         near_docs=tuple(dict.fromkeys(c.doc_id for c in cited)),

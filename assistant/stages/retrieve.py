@@ -42,7 +42,7 @@ class ContextWeights:
     """
 
     dense: float = 1.0
-    bm25: float = 0.5
+    bm25: float = 0.25
     section: float = 1.0
     document: float = 0.3
     following: float = 1.0

@@ -62,6 +62,11 @@ def clean_question(question: str) -> str:
     return text
 
 
+def _asks(text: str) -> bool:
+    """The question has a question word of its own ("En in Glanerbrug?" has none)."""
+    return any(w in QUESTION_WORDS for w in re.findall(r"\w+", text.lower()))
+
+
 def _no_weight(term: str) -> float:
     return 1.0
 
@@ -82,8 +87,8 @@ def understand(
     labels, carried, signals = context_of(lean.text, lean, earlier, term_weight or _no_weight)
     query = search_text(lean.text, carried)
     # "En in Glanerbrug?" asks what the previous question asked: read its kind from there
-    own_ask = any(w in QUESTION_WORDS for w in re.findall(r"\w+", text.lower()))
-    kind_of = query if own_ask else f"{earlier[-1].question} {query}"
+    asking = [t.question for t in earlier if _asks(t.question)]
+    kind_of = query if _asks(text) or not asking else f"{asking[-1]} {query}"
     return _typed(text, query, kind_of, labels, signals)
 
 
