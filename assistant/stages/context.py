@@ -152,12 +152,24 @@ def _quote_terms(turn: EarlierTurn, idf: TermWeight, skip: set[str]) -> list[str
 
 
 def _trim_label(phrase: str) -> str:
-    """ "de heroïnehandel in Glanerbrug terecht" -> "de heroïnehandel in Glanerbrug": a label
-    ends on a noun, not on a loose adverb or verb the run of content words took along."""
+    """ "de heroïnehandel in Glanerbrug terecht" -> "de heroïnehandel in Glanerbrug", "pakte
+    Veilig Buitengebied" -> "Veilig Buitengebied": a label is a noun phrase, without a loose
+    verb or adverb the run of content words took along at either end."""
     toks = _tokens(phrase)
     while len(toks) > 1 and toks[-1].text[:1].islower() and toks[-2].low not in LABEL_GLUE:
         toks.pop()
-    return phrase[: toks[-1].end] if toks else phrase
+    while len(toks) > 1 and toks[0].text[:1].islower() and toks[0].low not in LABEL_GLUE:
+        toks.pop(0)
+    return phrase[toks[0].start : toks[-1].end] if toks else phrase
+
+
+def _is_label(phrase: str) -> bool:
+    """A noun phrase worth showing: a name, or words with an article ("de wijkaanpak"); a
+    lone "lang" or "team" says nothing to the reader."""
+    toks = _tokens(phrase)
+    return bool(toks) and (
+        any(t.text[:1].isupper() for t in toks) or (len(toks) > 1 and toks[0].low in LABEL_GLUE)
+    )
 
 
 def _labels(previous: EarlierTurn, text: str, dropped: set[str]) -> tuple[str, ...]:
@@ -165,9 +177,9 @@ def _labels(previous: EarlierTurn, text: str, dropped: set[str]) -> tuple[str, .
     with a name the follow-up replaced); else that earlier turn's own context; else the
     earlier question itself, quoted."""
     phrases = [
-        _trim_label(p)
-        for p in topic_phrases(previous.query, text)
-        if not (set(content_terms(p)) & dropped)
+        label
+        for label in (_trim_label(p) for p in topic_phrases(previous.query, text))
+        if _is_label(label) and not (set(content_terms(label)) & dropped)
     ]
     if phrases:
         return tuple(dict.fromkeys(phrases))
@@ -197,7 +209,11 @@ def context_of(
         if t not in own and t not in dropped
     ]
     carried = tuple(
-        w for w in dict.fromkeys(words(previous.query)) if content_terms(w) and stem(w) in asked
+        dict.fromkeys(
+            t.text
+            for t in _tokens(previous.query)
+            if any(stem(w) in asked for w in words(t.text) if content_terms(w))
+        )
     )
     terms = list(asked)
     if lean.kind != "swap":
