@@ -125,11 +125,15 @@ def _names(text: str) -> set[str]:
 def _replaced(previous: EarlierTurn, text: str, own_names: set[str]) -> set[str]:
     """Stems the new subject of "En het OM?" / "En in Glanerbrug?" takes the place of: the
     earlier question's subject (its first topic phrase) and, when the follow-up names
-    something, the names the earlier question had. "Hoe is de politie in Nederland
+    something, the names the earlier question had; after a preposition ("En in …", "En
+    bij …") only the names, since the same thing is asked about another place. "Hoe is de politie in Nederland
     georganiseerd?" + "En het OM?" keeps "georganiseerd", drops "politie", "Nederland"."""
+    names = _names(previous.query) - own_names if own_names else set()
+    toks = _tokens(text)
+    if len(toks) > 1 and toks[1].low in PREPOSITIONS:
+        return names - set(_own_words(text))  # "En in Rotterdam?": only the place moves
     phrases = topic_phrases(previous.query, text)
     subject = set(content_terms(phrases[0])) if phrases else set()
-    names = _names(previous.query) - own_names if own_names else set()
     return (subject | names) - set(_own_words(text))
 
 
