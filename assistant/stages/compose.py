@@ -57,21 +57,25 @@ def select(
     passages: Sequence[Passage],
     as_list: bool,
     given: Collection[str] = (),
+    only_new: bool = False,
 ) -> list[Sentence]:
     """The answer's sentences, best first. given: sentence_key()s earlier answers in the
-    conversation quoted; a follow-up that lands on the same passage says what was not said
-    yet, measured from the best new sentence. Only when everything was said already does the
-    best sentence come again (the user asked for it once more)."""
+    conversation quoted; they are not used as padding, so a follow-up that lands on the same
+    passage gives its best sentence (it may be what the user asks again: "Wanneer is dat
+    gestart?") plus what was not said yet. only_new ("vertel meer"): not even the best
+    sentence repeats, unless nothing new is left."""
     limit = max(MAX_SENTENCES, LIST_MAX_SENTENCES) if as_list else MAX_SENTENCES
     margin = LIST_KEEP_MARGIN if as_list else KEEP_MARGIN
     ranked = sorted(scored, key=lambda c: -c.score)
-    if given:
+    if given and only_new:
         ranked = [c for c in ranked if sentence_key(c.text) not in given] or ranked[:1]
     best = ranked[0]
     chosen: list[Sentence] = []
     for c in ranked:
         if len(chosen) >= limit:
             break
+        if chosen and given and sentence_key(c.text) in given:
+            continue  # said before in this conversation: only the best sentence may repeat
         allowed = SAME_PASSAGE_MARGIN if c.passage_index == best.passage_index else margin
         if c.score >= best.score - max(margin, allowed) and not _is_duplicate(c, chosen, passages):
             chosen.append(c)

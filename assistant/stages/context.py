@@ -126,8 +126,9 @@ def _replaced(previous: EarlierTurn, text: str, own_names: set[str]) -> set[str]
     """Stems the new subject of "En het OM?" / "En in Glanerbrug?" takes the place of: the
     earlier question's subject (its first topic phrase) and, when the follow-up names
     something, the names the earlier question had; after a preposition ("En in …", "En
-    bij …") only the names, since the same thing is asked about another place. "Hoe is de politie in Nederland
-    georganiseerd?" + "En het OM?" keeps "georganiseerd", drops "politie", "Nederland"."""
+    bij …") only the names, since the same thing is asked about another place. "Hoe is de
+    politie in Nederland georganiseerd?" + "En het OM?" keeps "georganiseerd", drops
+    "politie" and "Nederland"."""
     names = _names(previous.query) - own_names if own_names else set()
     toks = _tokens(text)
     if len(toks) > 1 and toks[1].low in PREPOSITIONS:

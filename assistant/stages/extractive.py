@@ -37,7 +37,8 @@ QUOTED_PASSAGES = 1
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
-    """Every sentence was quoted earlier in the conversation (never true without one)."""
+    """Every sentence was quoted earlier in the conversation (never true without one): a
+    "vertel meer" then quotes the best new sentence of the other top passages."""
     return bool(given) and all(sentence_key(s.text) in given for s in scored)
 
 
@@ -77,11 +78,12 @@ class ExtractiveAnswerer:
         confidence = self.abstention.confidence(question, everywhere, top, request.term_weight)
         quoted = top[:QUOTED_PASSAGES]
         scored = score_sentences(question, quoted, self.vectors, request.query_vector)
-        if not scored or _all_given(scored, request.given):
+        only_new = question.signals is not None and question.signals.kind == "more"
+        if not scored or (only_new and _all_given(scored, request.given)):
             # the first passage has no quotable sentence, or a follow-up landed on a passage
             # whose sentences were all said already: quote the best elsewhere
             quoted, scored = top, everywhere
-        ordered = order(select(scored, quoted, question.is_list, request.given))
+        ordered = order(select(scored, quoted, question.is_list, request.given, only_new))
         if question.is_list:
             ordered = focus_on_list(ordered)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
