@@ -200,4 +200,6 @@ def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> 
     assert not first.abstained and not second.abstained
     assert second.text != first.text
     assert "partners" in second.text
-    assert not (_quoted(first) & _quoted(second))
+    # only the best sentence may be said again; nothing else of the first answer is padding
+    assert len(_quoted(first)) >= 2
+    assert len(_quoted(first) & _quoted(second)) <= 1
