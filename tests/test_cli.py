@@ -151,3 +151,14 @@ def test_feedback_export(tmp_path: Path) -> None:
     out = tmp_path / "fb.csv"
     assert run(["feedback", "export", "--format", "csv", "--out", str(out)], home).returncode == 0
     assert "Wat is knock and talk?" in out.read_text(encoding="utf-8")
+
+
+def test_terminal_chat_shows_the_added_context(corpus_index: Settings) -> None:
+    done = run(
+        ["chat"],
+        corpus_index.home,
+        input="Wat is het Zorg- en Veiligheidshuis?\nEn wie werken daar samen?\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("met context:") == 1
+    assert "(gezocht op je vraag, met context: het Zorg- en Veiligheidshuis)" in done.stdout
