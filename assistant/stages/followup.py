@@ -44,27 +44,6 @@ RELATIONAL = frozenset(
 )
 _WH_SKIP_NOUN = frozenset({"welke", "welk", "hoeveel"})
 DETERMINERS = frozenset({"de", "het", "een"})
-PREPOSITION_OF = {
-    "van": "van",
-    "over": "over",
-    "bij": "bij",
-    "in": "in",
-    "mee": "met",
-    "voor": "voor",
-    "aan": "aan",
-    "op": "op",
-    "uit": "uit",
-    "door": "door",
-    "naar": "naar",
-    "tegen": "tegen",
-    "onder": "onder",
-    "tussen": "tussen",
-}
-# After a pronoun these mean "dat" is the object, not a conjunction ("pakt Tilburg dat aan").
-_OBJECT_FOLLOWERS = frozenset(
-    """aan mee op uit in over voor toe af niet ook dan precies eigenlijk concreet
-    belangrijk nodig zo geregeld georganiseerd gedaan uitgevoerd""".split()
-)
 
 _TOKEN = re.compile(r"\w[\w'’]*(?:-\w[\w'’]*)*-?", re.UNICODE)
 
@@ -213,11 +192,6 @@ def _stems(text: str) -> set[str]:
 def _is_noun_phrase(phrase: str) -> bool:
     words = phrase.split()
     return len(words) > 1 or phrase[:1].isupper()
-
-
-def topic_of(previous: str, question: str) -> str:
-    """What the previous standalone question was about, minus what the new one already says."""
-    return " en ".join(topic_phrases(previous, question))
 
 
 def topic_phrases(previous: str, question: str) -> list[str]:
