@@ -122,14 +122,27 @@ def _names(text: str) -> set[str]:
     return names
 
 
+def _first_name(text: str) -> set[str]:
+    """Stems of the first run of capitalised words after the first word: the one name a new
+    name replaces ("Nijmegen" in "Wat doet Nijmegen binnen de City Deal?"; the City Deal
+    stays what is asked about)."""
+    run: list[str] = []
+    for tok in _tokens(text)[1:]:
+        if tok.text[:1].isupper():
+            run.append(tok.text)
+        elif run:
+            break
+    return {stem(w) for t in run for w in words(t)}
+
+
 def _replaced(previous: EarlierTurn, text: str, own_names: set[str]) -> set[str]:
     """Stems the new subject of "En het OM?" / "En in Glanerbrug?" takes the place of: the
     earlier question's subject (its first topic phrase) and, when the follow-up names
-    something, the names the earlier question had; after a preposition ("En in …", "En
+    something, the earlier question's first name; after a preposition ("En in …", "En
     bij …") only the names, since the same thing is asked about another place. "Hoe is de
     politie in Nederland georganiseerd?" + "En het OM?" keeps "georganiseerd", drops
     "politie" and "Nederland"."""
-    names = _names(previous.query) - own_names if own_names else set()
+    names = _first_name(previous.query) - own_names if own_names else set()
     toks = _tokens(text)
     if len(toks) > 1 and toks[1].low in PREPOSITIONS:
         return names - set(_own_words(text))  # "En in Rotterdam?": only the place moves
