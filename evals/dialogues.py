@@ -164,6 +164,8 @@ def format_figures(result: dict[str, Any]) -> str:
     rows = [("group", "n", "in conv.", "alone", "gain", "repeats")]
 
     def add(name: str, s: dict[str, Any]) -> None:
+        if not s["n"]:
+            return  # an empty half of a small file: no shares to show
         gain = s["in_conversation"] - s["alone"]
         rows.append(
             (
@@ -187,7 +189,8 @@ def format_figures(result: dict[str, Any]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     a = f["all"]
-    lines.append(f"follow-up ask p50 {a['ask_p50_ms']:.0f} ms, p95 {a['ask_p95_ms']:.0f} ms")
+    if a["n"]:
+        lines.append(f"follow-up ask p50 {a['ask_p50_ms']:.0f} ms, p95 {a['ask_p95_ms']:.0f} ms")
     return "\n".join(lines)
 
 
