@@ -27,7 +27,7 @@ from assistant.stages.rerank import (
     reranker_from_setting,
     top,
 )
-from assistant.stages.retrieve import following_passage, retrieve
+from assistant.stages.retrieve import CONTEXT_WEIGHTS, ContextWeights, following_passage, retrieve
 from assistant.stages.understand import understand
 from assistant.types import Answer, AnswerMode, Passage, Question
 from foundation.settings import Settings
@@ -58,6 +58,9 @@ class Assistant:
         self.llm = LLMAnswerer(index.settings.llm)
         self._reopen_lock = threading.Lock()
         self._checked_at = time.monotonic()
+        # how much a follow-up's conversation counts in retrieval; `eval --dialogues` may
+        # try others
+        self.context_weights: ContextWeights = CONTEXT_WEIGHTS
 
     @classmethod
     def open(cls, settings: Settings | None = None, reranker: Reranker | None = None) -> Assistant:
@@ -135,7 +138,9 @@ class Assistant:
     ) -> Found:
         """Retrieve and rerank: the best k passages for an understood question."""
         index = index or self.current_index()
-        found = retrieve(index, question, max(k, RERANK_CANDIDATES), doc_ids)
+        found = retrieve(
+            index, question, max(k, RERANK_CANDIDATES), doc_ids, weights=self.context_weights
+        )
         context = RerankContext(term_weight=index.bm25.idf, profile=self.profile(index))
         ranked = self.reranker.rerank(question, found.passages, context)
         return Found(top(ranked, k), found.query_vector)
@@ -159,12 +164,13 @@ class Assistant:
         on_token: TokenSink | None = None,
         mode: str | None = None,
     ) -> Answer:
-        """Answer a question (a follow-up is made standalone from the conversation first).
-        mode: "extractive", "llm" or None for the configured default."""
+        """Answer a question; a follow-up is searched with the conversation's context beside
+        the user's own words. mode: "extractive", "llm" or None for the configured default."""
         t0 = time.perf_counter()
-        asked = understand(question, conversation.history() if conversation is not None else None)
-        t1 = time.perf_counter()
         index = self.current_index()
+        earlier = conversation.earlier() if conversation is not None else None
+        asked = understand(question, earlier, index.bm25.idf)
+        t1 = time.perf_counter()
         found = self.find(asked, ANSWER_PASSAGES, doc_ids, index)
         t2 = time.perf_counter()
         request = AnswerRequest(
@@ -189,9 +195,12 @@ class Assistant:
                 answer.notices.append(UNSURE_NOTICE)
         t3 = time.perf_counter()
         answer.question = asked.text
-        answer.standalone_question = asked.query
+        # with context there is no standalone sentence to show (never a rewritten one)
+        answer.standalone_question = "" if asked.context else asked.query
+        answer.context = list(asked.context)
+        answer.search_query = asked.query
         answer.timings.update(
-            {"rewrite": t1 - t0, "retrieve": t2 - t1, "answer": t3 - t2, "total": t3 - t0}
+            {"understand": t1 - t0, "retrieve": t2 - t1, "answer": t3 - t2, "total": t3 - t0}
         )
         if conversation is not None:
             conversation.add(asked.text, answer)

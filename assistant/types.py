@@ -16,12 +16,48 @@ ABSTAIN_TEXT = "Dit staat niet in de documenten die ik ken."
 
 
 @dataclass(frozen=True)
+class EarlierTurn:
+    """What an earlier turn of the conversation lends a follow-up (stages/context.py): the
+    question as typed, the text its search read (its own words plus the context it took
+    itself, so a topic carries through a chain), that context's labels, and the passages its
+    answer cited (where the conversation is in the documents)."""
+
+    question: str
+    query: str
+    context: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class FollowupSignals:
+    """How a follow-up brings the conversation into retrieval without rewriting the user's
+    sentence (stages/context.py builds it, stages/retrieve.py reads it).
+
+    kind: "lean" (pronoun or ellipsis), "more" ("vertel meer") or "swap" (the same question
+    about a new subject, "En in Glanerbrug?"). previous: the earlier turn's query, whose
+    vector is mixed into the dense query; terms: stemmed words of earlier questions and cited
+    sentences, added to BM25 with a lower weight; near_sections / near_docs / next_chunks:
+    where the previous answer was, for the locality prior.
+    """
+
+    kind: str
+    previous: str
+    terms: tuple[str, ...] = ()
+    near_sections: tuple[tuple[str, str], ...] = ()
+    near_docs: tuple[str, ...] = ()
+    next_chunks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Question:
     """A question as the stages after `understand` see it.
 
-    text: what the user typed, cleaned; query: what is searched and answered (a follow-up
-    made standalone, else text). The kind of answer it wants, read from query's wording
-    (stages/question_type.py): a list, a number, or what a named subject is.
+    text: what the user typed, cleaned; query: what is searched and answered: text itself,
+    or for a follow-up text followed by the context labels (a bag of words for retrieval,
+    the reranker and the answer's scoring, never shown as a sentence). The kind of answer it
+    wants, read from the wording (stages/question_type.py): a list, a number, or what a
+    named subject is. context: the labels shown as "met context: …"; signals: what retrieval
+    adds for a follow-up (None for a question that stands on its own).
     """
 
     text: str
@@ -34,6 +70,8 @@ class Question:
     asks_who: bool = False
     asks_why: bool = False
     parts: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    signals: FollowupSignals | None = None
 
 
 @dataclass
@@ -186,6 +224,10 @@ class Answer:
     mode: AnswerMode
     abstained: bool
     standalone_question: str = ""
+    # the labels of what a follow-up took from the conversation ("met context: …"), and the
+    # text its search read (internal: the next follow-up builds on it)
+    context: list[str] = field(default_factory=list)
+    search_query: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
@@ -203,7 +245,10 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "alternatives": [c.to_json() for c in self.alternatives],
             "question": self.question,
-            "standalone_question": self.standalone_question,
+            # a follow-up searched with context has no standalone sentence: null, never a
+            # rewritten one; "context" says what the conversation added
+            "standalone_question": None if self.context else (self.standalone_question or None),
+            "context": list(self.context),
             "notices": list(self.notices),
             "flagged": self.flagged,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

@@ -129,3 +129,34 @@ def main_eval(
     comparison = compare(result.to_dict(), baseline, tolerances or DEFAULT_TOLERANCES)
     print("\n" + format_comparison(comparison), file=err if json_out else out)
     return 1 if comparison.failed else 0
+
+
+def main_dialogues(
+    dialogues: Path,
+    json_out: bool,
+    report_dir: Path | None,
+    assistant: Any,
+    progress: bool = True,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """`vraagbaak eval --dialogues FILE`: follow-up figures (last turn in conversation vs
+    asked alone, per half and per kind). Report files are named dialogues-<stamp>.json/.md so
+    the maintainers' page, which reads result-*.json, never mistakes them for a Q&A run."""
+    from evals.dialogues import format_figures, run_dialogues, write_dialogue_report
+
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        result = run_dialogues(assistant, Path(dialogues), progress=progress)
+    except QAFormatError as exc:
+        print(f"eval: {exc}", file=err)
+        return 2
+    if json_out:
+        print(json.dumps(result["figures"], ensure_ascii=False, indent=2), file=out)
+    else:
+        print(f"Dialogues: {dialogues}", file=out)
+        print(format_figures(result), file=out)
+    if report_dir is not None:
+        paths = write_dialogue_report(result, Path(report_dir))
+        print(f"report: {paths['markdown']}", file=err if json_out else out)
+    return 0

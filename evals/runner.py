@@ -116,7 +116,12 @@ def evaluate_item(assistant: Any, item: QAItem, k: int, conversation: Any = None
         )
         if answer is not None and len(conversation.turns) == before:
             conversation.turns.append((item.question, answer))
-        query = getattr(answer, "standalone_question", "") or item.question
+        # a follow-up searched with context has no standalone sentence: its search text
+        query = (
+            getattr(answer, "standalone_question", "")
+            or getattr(answer, "search_query", "")
+            or item.question
+        )
         passages, search_s = _timed("search", lambda: assistant.search(query, k=k), errors)
     passages = list(passages or [])[:k]
 

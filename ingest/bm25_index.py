@@ -65,6 +65,37 @@ class BM25Index:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def search_with_context(
+        self,
+        query: str,
+        context_terms: list[str],
+        context_weight: float,
+        n: int,
+        doc_ids: list[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Top-n like search(), with extra stemmed terms (a follow-up's conversation) scored
+        at context_weight of the query's own: the user's words still lead, the context only
+        breaks ties and finds the passage an elliptic question cannot name."""
+        own = [t for t in content_terms(query, drop_question_words=True) if t]
+        if not self.ids:
+            return []
+        vocab = self._retriever.vocab_dict
+        known = [t for t in dict.fromkeys(own) if t in vocab]
+        extra = [t for t in dict.fromkeys(context_terms) if t in vocab and t not in known]
+        if not known and not extra:
+            return []
+        scores = np.zeros(len(self.ids), dtype=np.float64)
+        if known:
+            scores += self._retriever.get_scores(known)
+        if extra and context_weight > 0:
+            scores += context_weight * self._retriever.get_scores(extra)
+        if doc_ids is not None:
+            scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term among the live chunks (BM25's own
         form, log((N - df + 0.5) / (df + 0.5) + 1)); a term no chunk holds gets the maximum.

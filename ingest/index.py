@@ -8,6 +8,7 @@ and citations need no further round trips.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from ingest.store import (
 
 # Dense search without the live filter (see IndexReader.dense): queries before falling back
 # to the filter, minimum over-fetch after a stale hit, largest unfiltered n.
+# Question vectors kept by IndexReader.query_vector (1.5 kB each).
+QUERY_CACHE = 256
 DENSE_ATTEMPTS = 3
 DENSE_MARGIN = 32
 DENSE_MAX_FETCH = 2000
@@ -71,6 +74,8 @@ class IndexReader:
         if not self.live.docs:
             raise IndexMissing("The index is empty: run `vraagbaak ingest` first.")
         self._lock = threading.Lock()
+        self._query_lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors: tuple[list[str], np.ndarray] | None = None
         self._load_chunks()
         self.bm25: BM25Index = open_bm25(settings, self._collection, self.live)
@@ -101,7 +106,20 @@ class IndexReader:
         return any(fresh.get(k) != current.get(k) for k in keys)
 
     def query_vector(self, text: str) -> np.ndarray:
-        return self.embeddings.query_vector(text)
+        """The question's vector; the last QUERY_CACHE ones are kept, because a follow-up
+        embeds the earlier turn's query again to mix it into its own (the embedder is
+        deterministic, so a kept vector is the one it would compute)."""
+        with self._query_lock:
+            kept = self._query_cache.get(text)
+            if kept is not None:
+                self._query_cache.move_to_end(text)
+                return kept.copy()
+        vector = self.embeddings.query_vector(text)
+        with self._query_lock:
+            self._query_cache[text] = vector.copy()
+            while len(self._query_cache) > QUERY_CACHE:
+                self._query_cache.popitem(last=False)
+        return vector
 
     def dense(
         self, vector: np.ndarray, n: int, doc_ids: list[str] | None = None

@@ -112,7 +112,10 @@ def test_follow_up_uses_the_conversation(app: AppTest) -> None:
     assert len(turns(app)) == 2
     assert len(answer_blocks(app)) == 2
     follow_up = turns(app)[-1].answer
-    assert follow_up.standalone_question != "En wie werken daar samen?"
+    assert follow_up.question == "En wie werken daar samen?"
+    assert follow_up.context == ["het Zorg- en Veiligheidshuis"]
+    captions = [c.value.replace("\\", "") for c in app.caption]  # Markdown escapes out
+    assert any("met context: het Zorg- en Veiligheidshuis" in c for c in captions)
     conversation = app.session_state["conversation"]
     assert len(conversation.turns) == 2
     users = [m for m in app.chat_message if m.name == "user"]

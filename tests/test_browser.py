@@ -346,6 +346,13 @@ def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Pat
         if FOLLOW_UP in m.text
     ]
     assert user_texts
+    # the follow-up's answer says what was searched: the user's own question plus the
+    # context the conversation added, never a rewritten sentence
+    messages = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
+    searched = [m.text for m in messages if "met context:" in m.text]
+    assert len(searched) == 1, [m.text[:120] for m in messages]
+    assert "Gezocht op je vraag, met context: het Zorg- en Veiligheidshuis" in searched[0]
+    drv.save_screenshot(str(output_dir / "app-follow-up-context.png"))
 
     # 4. thumbs up on the first answer lands in the SQLite file
     thumbs_up = drv.find_elements(By.CSS_SELECTOR, 'button[aria-label="Thumbs up"]')[0]

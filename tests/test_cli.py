@@ -88,8 +88,37 @@ def test_batch_search_and_conversation(tmp_path: Path, corpus_index: Settings) -
     answers = {x["id"]: x for x in map(json.loads, asked.stdout.splitlines())}
     assert set(answers) == {"a", "b", "c", "d"}
     assert "error" in answers["d"]
-    # the follow-up in conversation c1 was made standalone from the earlier turn
-    assert answers["c"]["standalone_question"] != "En Breda?"
+    # the follow-up in conversation c1 was searched with the earlier turn as context: the
+    # user's own words stay the question, no rewritten sentence (standalone_question null)
+    assert answers["c"]["question"] == "En Breda?"
+    assert answers["c"]["standalone_question"] is None
+    assert answers["c"]["context"] and all(isinstance(x, str) for x in answers["c"]["context"])
+    # a question on its own: no context, and its standalone question is the question itself
+    assert answers["a"]["context"] == []
+    assert answers["a"]["standalone_question"] == "Welke gemeenten doen mee aan de City Deal?"
+
+
+def test_ask_json_of_a_follow_up_carries_its_context(
+    tmp_path: Path, corpus_index: Settings
+) -> None:
+    questions = tmp_path / "conv.jsonl"
+    lines = [
+        {"id": "t1", "question": "Wat maakt Knock and talk volgens Utrecht succesvol?"},
+        {"id": "t2", "question": "Wanneer is dat gestart?"},
+        {"id": "t3", "question": "Ander onderwerp: wat is de OGGZ?"},
+    ]
+    questions.write_text(
+        "\n".join(json.dumps(dict(q, conversation="k"), ensure_ascii=False) for q in lines),
+        encoding="utf-8",
+    )
+    asked = run(["ask", "--questions", str(questions), "--json"], corpus_index.home)
+    answers = {x["id"]: x for x in map(json.loads, asked.stdout.splitlines())}
+    assert answers["t2"]["question"] == "Wanneer is dat gestart?"
+    assert answers["t2"]["context"] == ["Knock and talk volgens Utrecht"]
+    assert answers["t2"]["standalone_question"] is None
+    assert {c["doc_id"] for c in answers["t2"]["citations"]} == {"ondermijning-in-de-wijk"}
+    assert answers["t3"]["context"] == []
+    assert answers["t3"]["standalone_question"] == "Wat is de OGGZ?"
 
 
 @pytest.mark.parametrize("question", ["", "   \t  "])
@@ -122,3 +151,14 @@ def test_feedback_export(tmp_path: Path) -> None:
     out = tmp_path / "fb.csv"
     assert run(["feedback", "export", "--format", "csv", "--out", str(out)], home).returncode == 0
     assert "Wat is knock and talk?" in out.read_text(encoding="utf-8")
+
+
+def test_terminal_chat_shows_the_added_context(corpus_index: Settings) -> None:
+    done = run(
+        ["chat"],
+        corpus_index.home,
+        input="Wat is het Zorg- en Veiligheidshuis?\nEn wie werken daar samen?\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("met context:") == 1
+    assert "(gezocht op je vraag, met context: het Zorg- en Veiligheidshuis)" in done.stdout

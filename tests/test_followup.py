@@ -1,21 +1,24 @@
-"""Follow-ups over this corpus's topics become standalone queries; own-topic questions stay."""
+"""Follow-ups are searched with the conversation beside the user's own words (stages/context.py):
+which questions lean on the turn before, what they take from it, and, on the real index,
+that each kind of follow-up (pronoun, ellipsis, "vertel meer", topic change) is answered from
+the right passage without repeating the previous answer."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.stages.followup import is_follow_up, make_standalone
+from assistant.conversation import Conversation
+from assistant.stages.compose import sentence_key
+from assistant.stages.context import lean_of
+from assistant.stages.followup import is_follow_up
+from assistant.stages.understand import understand
+from assistant.types import EarlierTurn
+from evals.gold import gold_quotes_hit
+from foundation.sentences import split_sentences
 
 
-def run(conversation: list[str]) -> list[str]:
-    """Ask the questions in turn, as the service does: history holds standalone questions."""
-    history: list[tuple[str, str]] = []
-    out = []
-    for question in conversation:
-        standalone = make_standalone(question, history)
-        history.append((standalone, "(antwoord)"))
-        out.append(standalone)
-    return out
+def earlier(*questions: str) -> list[EarlierTurn]:
+    return [EarlierTurn(question=q, query=q, context=(), citations=()) for q in questions]
 
 
 @pytest.mark.parametrize(
@@ -34,6 +37,28 @@ def run(conversation: list[str]) -> list[str]:
 )
 def test_follow_ups_are_detected(question: str) -> None:
     assert is_follow_up(question)
+    assert lean_of(question, has_history=True).kind is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("En in Glanerbrug", "swap"),
+        ("En het OM?", "swap"),
+        ("vertel meer", "more"),
+        ("Kun je daar meer over vertellen?", "more"),
+        ("Hoe ging dat verder?", "more"),
+        ("Waarom neemt hij soms een wijkagent mee op huisbezoek?", "lean"),
+        ("Wat was de eerste stap van de gemeente in die aanpak?", "lean"),
+        ("Hoe lang duurt zo'n werkwijze?", "lean"),
+        ("Wie bij de gemeente regelt dat overleg?", "lean"),
+        ("Ander onderwerp: wat is de Intervisiegroep Zorg en Veiligheid?", None),
+        ("los daarvan, wat is OLJA", None),
+        ("Hoe zorg je dat jongeren niet in de criminaliteit belanden?", None),
+    ],
+)
+def test_how_a_question_leans_on_the_previous_turn(question: str, kind: str | None) -> None:
+    assert lean_of(question, has_history=True).kind == kind
 
 
 @pytest.mark.parametrize(
@@ -46,122 +71,135 @@ def test_follow_ups_are_detected(question: str) -> None:
         "Wanneer startte Knock and talk in Utrecht?",
     ],
 )
-def test_questions_with_their_own_topic_are_left_alone(question: str) -> None:
-    assert not is_follow_up(question)
-    assert make_standalone(question, [("Wat is de City Deal?", "…")]) == question
+def test_questions_with_their_own_topic_take_no_context(question: str) -> None:
+    asked = understand(question, earlier("Wat is de City Deal?"))
+    assert asked.signals is None and asked.context == ()
+    assert asked.query == question == asked.text
 
 
-def test_no_history_leaves_the_question_alone() -> None:
-    assert make_standalone("En hoe pakt Tilburg dat aan?", []) == "En hoe pakt Tilburg dat aan?"
+def test_a_topic_change_marker_is_not_searched() -> None:
+    asked = understand("Ander onderwerp: wat is OLJA?", earlier("Wat is de City Deal?"))
+    assert asked.signals is None and asked.query == "Wat is OLJA?"
+    assert asked.text == "Ander onderwerp: wat is OLJA?"
 
 
-def test_jonge_aanwas_conversation_keeps_its_topic() -> None:
-    assert run(
-        [
-            "Wat is jonge aanwas in de georganiseerde criminaliteit?",
-            "Wat zijn daar de risico's van?",
-            "Welke partners horen daarbij?",
-            "Kun je daar meer over vertellen?",
-        ]
-    ) == [
-        "Wat is jonge aanwas in de georganiseerde criminaliteit?",
-        "Wat zijn de risico's van jonge aanwas in de georganiseerde criminaliteit?",
-        "Welke partners horen bij jonge aanwas in de georganiseerde criminaliteit?",
-        "Kun je meer over jonge aanwas in de georganiseerde criminaliteit vertellen?",
-    ]
+def test_the_users_words_stay_the_question_and_context_is_labelled() -> None:
+    asked = understand("En wie werken daar samen?", earlier("Wat is het Zorg- en Veiligheidshuis?"))
+    assert asked.text == "En wie werken daar samen?"
+    assert asked.context == ("het Zorg- en Veiligheidshuis",)
+    assert asked.signals is not None and asked.signals.kind == "lean"
+    assert asked.signals.previous == "Wat is het Zorg- en Veiligheidshuis?"
+    # the search text is the question plus the carried words, never a rewritten sentence
+    assert asked.query.startswith("En wie werken daar samen? (")
 
 
-def test_knock_and_talk_place_is_swapped() -> None:
-    assert run(["Wat is knock and talk in Utrecht?", "En in Rotterdam?"])[1] == (
-        "Wat is knock and talk in Rotterdam?"
+def test_a_new_place_takes_the_old_ones_place() -> None:
+    asked = understand(
+        "En in Rotterdam?", earlier("Wat is knock and talk in Utrecht?"), lambda t: 1.0
     )
+    assert asked.signals is not None and asked.signals.kind == "swap"
+    assert "utrecht" not in asked.signals.terms
+    assert "Utrecht" not in asked.signals.previous
+    assert "knock" in asked.signals.terms
+    assert asked.is_list is False and asked.definition_subject is None
 
 
-def test_city_deal_pronoun_is_replaced_and_named_city_kept() -> None:
-    out = run(
-        [
-            "Waar werken Tilburg en Breda aan in de City Deal Zorg voor Veiligheid?",
-            "En hoe pakt Tilburg dat aan?",
-        ]
-    )
-    assert out[1] == "Hoe pakt Tilburg de City Deal Zorg voor Veiligheid aan?"
+def test_an_ellipsis_asks_what_the_question_before_asked() -> None:
+    asked = understand("En in Glanerbrug?", earlier("Welke partners werken samen in Tilburg?"))
+    assert asked.is_list
 
 
-def test_zorg_en_veiligheidshuis_chain() -> None:
-    out = run(
-        [
-            "Welke partners participeren in het Zorg- en Veiligheidshuis?",
-            "Wat is daar het doel van?",
-            "En hoe werkt het?",
-        ]
-    )
-    assert out[1] == "Wat is het doel van het Zorg- en Veiligheidshuis?"
-    assert out[2] == "Hoe werkt het Zorg- en Veiligheidshuis?"
+def test_labels_are_the_earlier_questions_own_words() -> None:
+    prior = "Hoe kwam de heroïnehandel in Glanerbrug terecht?"
+    asked = understand("Wat was de eerste stap van de gemeente in die aanpak?", earlier(prior))
+    assert asked.context == ("de heroïnehandel in Glanerbrug",)
+    assert all(label in prior for label in asked.context)
 
 
-def test_burgemeester_role_swapped_for_wethouder() -> None:
-    out = run(
-        [
-            "Wat is de rol van de burgemeester bij de aanpak van ondermijning?",
-            "En de wethouder?",
-        ]
-    )
-    assert out[1] == "Wat is de rol van de wethouder bij de aanpak van ondermijning?"
+# ---------------------------------------------------------------------------- real index
 
 
-def test_ondermijning_in_de_wijk_carried_to_another_town() -> None:
-    out = run(["Wat houdt ondermijning in de wijk in?", "Hoe pakt Nieuwegein dat aan?"])
-    assert out[1] == "Hoe pakt Nieuwegein ondermijning in de wijk aan?"
+def _ask_conversation(assistant, questions: list[str]):
+    conversation = Conversation()
+    answers = [assistant.ask(q, conversation=conversation) for q in questions]
+    return answers, conversation
 
 
-def test_pronoun_without_replaceable_slot_gets_topic_appended() -> None:
-    out = run(["Welke gemeenten doen mee aan de City Deal?", "En wat doet Nijmegen?"])
-    assert out[1].startswith("Wat doet Nijmegen")
-    assert "City Deal" in out[1]
-    assert out[1].endswith("?")
+def _cites(answer, quote: str) -> bool:
+    return not answer.abstained and any(gold_quotes_hit(c.text, (quote,)) for c in answer.citations)
 
 
-def test_bare_daar_becomes_the_place_of_the_topic() -> None:
-    out = run(
-        [
-            "Wat is het Zorg- en Veiligheidshuis?",
-            "En wie werken daar samen?",
-            "Wat is het doel daarvan?",
-        ]
-    )
-    assert out[1] == "Wie werken in het Zorg- en Veiligheidshuis samen?"
-    # "samen" from the previous turn is not a topic; the noun phrase carries on.
-    assert out[2] == "Wat is het doel van het Zorg- en Veiligheidshuis?"
+def _quoted(answer) -> set[str]:
+    return {s for c in answer.citations for s in split_sentences(c.quote.replace(" … ", " "))}
 
 
-def test_subject_pronoun_is_replaced_and_participles_are_no_topic() -> None:
-    out = run(
-        [
-            "Wat is Knock and talk?",
-            "Wanneer is dat gestart?",
-            "En welke ondernemingen worden bezocht?",
-        ]
-    )
-    assert out[1] == "Wanneer is Knock and talk gestart?"
-    assert "Knock and talk" in out[2]
-    assert "gestart" not in out[2] and out[2].count("(") <= 1
+PRONOUN = (
+    ["Hoe pakte Veilig Buitengebied de leegstaande stallen in Bronckhorst aan?"],
+    "Is dat niet gevaarlijk?",
+)
+ELLIPSIS = (
+    ["Hoe lang loopt Back on Track in Zaanstad nog?", "waarom willen ze verlengen?"],
+    "En Knock and talk?",
+    "Knock and talk heeft op dit moment geen einddatum.",
+)
+MORE = (["Wat is de OGGZ?"], "Vertel meer")
+TOPIC = (
+    ["Wat maakt Knock and talk volgens Utrecht succesvol?"],
+    "Ander onderwerp: wat is de Intervisiegroep Zorg en Veiligheid?",
+)
+
+
+def test_pronoun_follow_up_is_answered_from_the_earlier_topic(assistant) -> None:
+    before, question = PRONOUN
+    answers, _ = _ask_conversation(assistant, [*before, question])
+    alone = assistant.ask(question)
+    last = answers[-1]
+    assert last.context and last.standalone_question == ""
+    assert "Bronckhorst" in " ".join(last.context)
+    # in conversation it cites the Bronckhorst passage; asked alone it cannot know where
+    assert any("Bronckhorst" in c.text or "stallen" in c.text for c in last.citations)
+    assert not any("Bronckhorst" in c.text for c in alone.citations)
+
+
+def test_ellipsis_follow_up_carries_the_question_to_a_new_subject(assistant) -> None:
+    before, question, gold = ELLIPSIS
+    answers, _ = _ask_conversation(assistant, [*before, question])
+    assert _cites(answers[-1], gold)
+    assert not _cites(assistant.ask(question), gold)
+    assert answers[-1].context[0].startswith("vorige vraag ‘")
+
+
+def test_vertel_meer_moves_the_conversation_on(assistant) -> None:
+    before, question = MORE
+    answers, conversation = _ask_conversation(assistant, [*before, question])
+    first, more = answers
+    assert not first.abstained and not more.abstained
+    assert more.context == ["de OGGZ"]
+    assert not (_quoted(first) & _quoted(more)), "a 'vertel meer' repeated the answer"
+    assert {c.doc_id for c in more.citations} == {c.doc_id for c in first.citations}
+    # the conversation knows what was said, so a third turn does not repeat either
+    given = conversation.given_sentences()
+    assert {sentence_key(s) for s in _quoted(first) | _quoted(more)} <= given
+
+
+def test_topic_change_is_answered_as_if_asked_alone(assistant) -> None:
+    before, question = TOPIC
+    answers, _ = _ask_conversation(assistant, [*before, question])
+    last = answers[-1]
+    alone = assistant.ask("Wat is de Intervisiegroep Zorg en Veiligheid?")
+    assert last.context == []
+    assert last.text == alone.text
+    assert [c.chunk_id for c in last.citations] == [c.chunk_id for c in alone.citations]
 
 
 def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> None:
-    from assistant.conversation import Conversation
-    from foundation.sentences import split_sentences
-
-    conversation = Conversation()
-    first = assistant.ask("Wat is het Zorg- en Veiligheidshuis?", conversation=conversation)
-    second = assistant.ask("En wie werken daar samen?", conversation=conversation)
+    answers, _ = _ask_conversation(
+        assistant, ["Wat is het Zorg- en Veiligheidshuis?", "En wie werken daar samen?"]
+    )
+    first, second = answers
     assert not first.abstained and not second.abstained
     assert second.text != first.text
     assert "partners" in second.text
-
-    # Only the best sentence may be said again; nothing else of the first answer is padding.
-    def sentences(answer) -> list[str]:
-        return [s for c in answer.citations for s in split_sentences(c.quote.replace(" … ", " "))]
-
-    said = set(sentences(first))
-    assert len(said) >= 2  # the first answer quoted several sentences of the passage
-    assert len([s for s in sentences(second) if s in said]) <= 1
+    # only the best sentence may be said again; nothing else of the first answer is padding
+    assert len(_quoted(first)) >= 2
+    assert len(_quoted(first) & _quoted(second)) <= 1

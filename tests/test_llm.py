@@ -211,3 +211,34 @@ def test_clean_markers_variants() -> None:
     text, valid, removed = clean_markers("A [1, 9]. B [2][3]. C [12].", given=3)
     assert text == "A [1]. B [2][3]. C."
     assert valid == [1, 2, 3] and removed == [9, 12]
+
+
+def test_follow_up_in_llm_mode_gets_the_users_words_and_the_context(
+    server: FakeOpenAIServer, corpus_index
+) -> None:
+    """On the real index: a follow-up in LLM mode is retrieved like in extractive mode, and
+    the model reads the user's own question with the context beside it, not a rewrite."""
+    from dataclasses import replace
+
+    from assistant.conversation import Conversation
+    from assistant.service import Assistant
+
+    server.reply = "Partners uit de zorg- en veiligheidsketen werken samen [1]."
+    settings = replace(
+        corpus_index, llm=LLMSettings(base_url=server.base_url, model="fake-model", timeout=10)
+    )
+    assistant = Assistant.open(settings)
+    modes = {}
+    for mode in ("llm", "extractive"):
+        conversation = Conversation()
+        assistant.ask("Wat is het Zorg- en Veiligheidshuis?", conversation, mode=mode)
+        modes[mode] = assistant.ask("En wie werken daar samen?", conversation, mode=mode)
+    llm, extractive = modes["llm"], modes["extractive"]
+    assert llm.mode == "llm" and not llm.notices
+    assert llm.context == extractive.context == ["het Zorg- en Veiligheidshuis"]
+    # the same passage leads (the rest may differ a little: the context takes the rarest
+    # words of the previous answer's quote, and the two modes quote differently)
+    assert llm.passages[0].chunk_id == extractive.passages[0].chunk_id
+    body = server.requests[-1]["messages"][1]["content"]
+    assert "context uit het gesprek: het Zorg- en Veiligheidshuis" in body
+    assert "Vraag: En wie werken daar samen?" in body

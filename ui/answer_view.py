@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from assistant.markdown import escape_label
 from assistant.types import Answer, Citation
 from ui.feedback import FeedbackEntry, save_feedback
 from ui.page_logic import (
@@ -22,6 +23,7 @@ from ui.page_logic import (
     alternative_quote_html,
     answer_caption,
     answer_html,
+    context_line,
     memo_answer,
     memo_citation,
     passage_html,
@@ -41,6 +43,9 @@ class Turn:
 
 def render_answer(turn: Turn, feedback_db: Path) -> None:
     answer = turn.answer
+    searched = context_line(answer)
+    if searched:
+        st.caption(escape_label(searched))
     st.markdown(answer_html(answer.text), unsafe_allow_html=True)
     for notice in answer.notices:
         st.info(notice, icon=":material/info:")

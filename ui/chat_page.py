@@ -1,8 +1,9 @@
 """The chat page for staff: ask, read the answer as it streams, check the sources.
 
 The Assistant (embedding model + index) is opened once per process; the conversation
-lives in session state so follow-up questions ("En in Tilburg?") are made standalone by
-the service. Every failure becomes a Dutch message on the page, never a traceback.
+lives in session state so follow-up questions ("En in Tilburg?") are searched with the
+conversation's context by the service, and the page shows what was added ("met context: …").
+Every failure becomes a Dutch message on the page, never a traceback.
 """
 
 from __future__ import annotations

@@ -157,8 +157,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.cli import main_eval
+    from evals.cli import main_dialogues, main_eval
 
+    if args.dialogues:
+        return main_dialogues(
+            dialogues=Path(args.dialogues),
+            json_out=args.json,
+            report_dir=Path(args.report) if args.report else None,
+            assistant=_open_assistant(args),
+        )
     return main_eval(
         qa=Path(args.qa),
         json_out=args.json,
@@ -294,6 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer each half of the set with a reranker and abstention threshold learned on "
         "the other half (honest figures for what is trained on the set)",
+    )
+    p.add_argument(
+        "--dialogues",
+        metavar="FILE",
+        help="instead of a Q&A set: follow-up figures of a dialogue file (last turn answered "
+        "from gold in conversation vs asked alone, per half and per follow-up kind)",
     )
     p.set_defaults(func=cmd_eval)
 

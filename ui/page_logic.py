@@ -252,6 +252,15 @@ def format_timestamp(stamp: str) -> str:
     return f"{d}-{mo}-{y} {h}:{mi}{zone}"
 
 
+def context_line(answer: Answer) -> str | None:
+    """What a follow-up searched: the user's own question plus what the conversation added,
+    never a rewritten sentence ("Gezocht op je vraag, met context: Knock and talk, Utrecht").
+    None for a question that was searched on its own."""
+    if not answer.context:
+        return None
+    return f"Gezocht op je vraag, met context: {', '.join(answer.context)}"
+
+
 def answer_caption(answer: Answer) -> str:
     mode = "extractief" if answer.mode == "extractive" else "taalmodel"
     total = answer.timings.get("total")

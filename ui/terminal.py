@@ -88,6 +88,6 @@ def chat_loop(assistant, doc_ids: list[str] | None, mode: str | None = None) -> 
         except QuestionError as exc:
             print(exc, file=sys.stderr)
             continue
-        if answer.standalone_question and answer.standalone_question != answer.question:
-            print(f"(gezocht op: {answer.standalone_question})")
+        if answer.context:
+            print(f"(gezocht op je vraag, met context: {', '.join(answer.context)})")
         print_answer(answer)

@@ -57,13 +57,18 @@ def select(
     passages: Sequence[Passage],
     as_list: bool,
     given: Collection[str] = (),
+    only_new: bool = False,
 ) -> list[Sentence]:
     """The answer's sentences, best first. given: sentence_key()s earlier answers in the
     conversation quoted; they are not used as padding, so a follow-up that lands on the same
-    passage gives its best sentence plus what was not said yet."""
+    passage gives its best sentence (it may be what the user asks again: "Wanneer is dat
+    gestart?") plus what was not said yet. only_new ("vertel meer"): not even the best
+    sentence repeats, unless nothing new is left."""
     limit = max(MAX_SENTENCES, LIST_MAX_SENTENCES) if as_list else MAX_SENTENCES
     margin = LIST_KEEP_MARGIN if as_list else KEEP_MARGIN
     ranked = sorted(scored, key=lambda c: -c.score)
+    if given and only_new:
+        ranked = [c for c in ranked if sentence_key(c.text) not in given] or ranked[:1]
     best = ranked[0]
     chosen: list[Sentence] = []
     for c in ranked:

@@ -21,10 +21,12 @@ reuse passages.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from assistant.stages.abstention import Abstention, SignalThreshold
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.candidates import Sentence
-from assistant.stages.compose import abstain, compose, order, select
+from assistant.stages.compose import abstain, compose, order, select, sentence_key
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
 from assistant.stages.relevance import relevance
@@ -32,6 +34,12 @@ from assistant.types import Answer, AnswerMode
 
 # Passages an answer quotes, best reranked first.
 QUOTED_PASSAGES = 1
+
+
+def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
+    """Every sentence was quoted earlier in the conversation (never true without one): a
+    "vertel meer" then quotes the best new sentence of the other top passages."""
+    return bool(given) and all(sentence_key(s.text) in given for s in scored)
 
 
 class ExtractiveAnswerer:
@@ -70,9 +78,12 @@ class ExtractiveAnswerer:
         confidence = self.abstention.confidence(question, everywhere, top, request.term_weight)
         quoted = top[:QUOTED_PASSAGES]
         scored = score_sentences(question, quoted, self.vectors, request.query_vector)
-        if not scored:  # the first passage has no quotable sentence: quote the best elsewhere
+        only_new = question.signals is not None and question.signals.kind == "more"
+        if not scored or (only_new and _all_given(scored, request.given)):
+            # the first passage has no quotable sentence, or a follow-up landed on a passage
+            # whose sentences were all said already: quote the best elsewhere
             quoted, scored = top, everywhere
-        ordered = order(select(scored, quoted, question.is_list, request.given))
+        ordered = order(select(scored, quoted, question.is_list, request.given, only_new))
         if question.is_list:
             ordered = focus_on_list(ordered)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)

@@ -1,13 +1,12 @@
-"""Follow-up questions made standalone without an LLM.
+"""Follow-up questions without an LLM: does a question lean on an earlier turn, and what was
+that turn about.
 
-Retrieval only sees one query, so "En hoe pakt Tilburg dat aan?" must become
-"Hoe pakt Tilburg <topic of the previous turn> aan?" before searching. The rewrite is rule
-based and deterministic because the result is shown to the user ("Gezocht op: ..."): it
-must be predictable and readable, and it must never lose the user's own words.
+No sentence is rewritten here (that gave broken Dutch, see stages/context.py): these are the
+readings stages/context.py builds its retrieval signals and its "met context: …" labels from.
 
-The topic of a turn is the run(s) of content words of its standalone question, e.g.
-"Wat is de rol van de burgemeester?" -> "de rol van de burgemeester". Since earlier turns
-are stored as standalone questions, a topic carries through a chain of follow-ups.
+The topic of a turn is the run(s) of content words of its question, e.g.
+"Wat is de rol van de burgemeester?" -> "de rol van de burgemeester". Earlier turns carry the
+context they took themselves, so a topic carries through a chain of follow-ups.
 """
 
 from __future__ import annotations
@@ -45,27 +44,6 @@ RELATIONAL = frozenset(
 )
 _WH_SKIP_NOUN = frozenset({"welke", "welk", "hoeveel"})
 DETERMINERS = frozenset({"de", "het", "een"})
-PREPOSITION_OF = {
-    "van": "van",
-    "over": "over",
-    "bij": "bij",
-    "in": "in",
-    "mee": "met",
-    "voor": "voor",
-    "aan": "aan",
-    "op": "op",
-    "uit": "uit",
-    "door": "door",
-    "naar": "naar",
-    "tegen": "tegen",
-    "onder": "onder",
-    "tussen": "tussen",
-}
-# After a pronoun these mean "dat" is the object, not a conjunction ("pakt Tilburg dat aan").
-_OBJECT_FOLLOWERS = frozenset(
-    """aan mee op uit in over voor toe af niet ook dan precies eigenlijk concreet
-    belangrijk nodig zo geregeld georganiseerd gedaan uitgevoerd""".split()
-)
 
 _TOKEN = re.compile(r"\w[\w'’]*(?:-\w[\w'’]*)*-?", re.UNICODE)
 
@@ -216,12 +194,7 @@ def _is_noun_phrase(phrase: str) -> bool:
     return len(words) > 1 or phrase[:1].isupper()
 
 
-def topic_of(previous: str, question: str) -> str:
-    """What the previous standalone question was about, minus what the new one already says."""
-    return " en ".join(_topic_phrases(previous, question))
-
-
-def _topic_phrases(previous: str, question: str) -> list[str]:
+def topic_phrases(previous: str, question: str) -> list[str]:
     new_stems = _stems(question)
     own_place = _has_own_place(question)
     kept: list[str] = []
@@ -239,124 +212,3 @@ def _topic_phrases(previous: str, question: str) -> list[str]:
         longest = sorted(kept, key=len, reverse=True)[:2]
         kept = [p for p in kept if p in longest]
     return kept
-
-
-# ---------------------------------------------------------------------------
-# Rewriting
-
-
-def _strip_connective(question: str) -> str:
-    toks = _tokens(question)
-    if (
-        toks
-        and toks[0].low in CONNECTIVES
-        and toks[0].start == len(question) - len(question.lstrip())
-    ):
-        question = question[toks[0].end :].lstrip(" ,")
-    return question[:1].upper() + question[1:] if question else question
-
-
-def _replace_pronominal(question: str, topic: str) -> str | None:
-    """ "daarbij" -> "bij <topic>"; "daar ... over vertellen" -> "... over <topic> vertellen"."""
-    joined = re.search(
-        r"\b(?:daar|hier)(van|over|bij|in|mee|voor|aan|op|uit|door|naar|tegen|onder|tussen)\b",
-        question,
-        re.IGNORECASE,
-    )
-    if joined:
-        prep = PREPOSITION_OF[joined.group(1).lower()]
-        return question[: joined.start()] + f"{prep} {topic}" + question[joined.end() :]
-    split = re.search(
-        r"\b(?:daar|hier)\s+(.*?)\b(van|over|bij|mee|voor|aan|op|uit|naar|tegen)\b",
-        question,
-        re.IGNORECASE,
-    )
-    if split:
-        prep = PREPOSITION_OF[split.group(2).lower()]
-        middle = split.group(1)
-        return question[: split.start()] + f"{middle}{prep} {topic}" + question[split.end() :]
-    bare = re.search(r"\b(?:daar|hier)\b", question, re.IGNORECASE)
-    if bare:  # "Wie werken daar samen?" -> "Wie werken in <topic> samen?"
-        return question[: bare.start()] + f"in {topic}" + question[bare.end() :]
-    return None
-
-
-def _replace_pronoun(question: str, topic: str) -> str | None:
-    """ "Hoe pakt Tilburg dat aan?" -> "Hoe pakt Tilburg <topic> aan?" (object pronoun only)."""
-    toks = _tokens(question)
-    for i, tok in enumerate(toks):
-        if tok.low not in {"dat", "dit", "het"} or i == 0:
-            continue
-        nxt = toks[i + 1].low if i + 1 < len(toks) else None
-        # "Wanneer is dat gestart?": right after question word + verb, "dat" is the subject.
-        subject = i == 2 and tok.low != "het" and toks[0].low in QUESTION_WORDS
-        if nxt is None or nxt in _OBJECT_FOLLOWERS or subject:
-            return question[: tok.start] + topic + question[tok.end :]
-    return None
-
-
-_ELLIPSIS = re.compile(r"^(?:en|maar|ook|of)?\s*(in|bij|voor|van|op)\s+(.+?)\??$", re.IGNORECASE)
-
-
-def _swap_place(question: str, previous: str) -> str | None:
-    """ "En in Rotterdam?" after "Wat is knock and talk in Utrecht?" -> the previous question
-    with the place swapped (or added)."""
-    m = _ELLIPSIS.match(question.strip())
-    if not m or len(_tokens(m.group(2))) > 4:
-        return None
-    prep, place = m.group(1).lower(), m.group(2).strip()
-    base = previous.strip().rstrip("?").rstrip()
-    swapped, count = re.subn(
-        rf"\b{prep}\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*", f"{prep} {place}", base, count=1
-    )
-    return (swapped if count else f"{base} {prep} {place}") + "?"
-
-
-_NOUN_ELLIPSIS = re.compile(
-    r"^(?i:en|maar|ook|of)\s+((?:de|het|een)\s+[\w'’-]+|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s*\??$"
-)
-
-
-def _swap_subject(question: str, previous: str) -> str | None:
-    """ "En de wethouder?" after "Wat is de rol van de burgemeester?" -> "Wat is de rol van de
-    wethouder?": the new noun takes the place of the one after the relational noun."""
-    m = _NOUN_ELLIPSIS.match(question.strip())
-    if not m:
-        return None
-    relational = "|".join(re.escape(w) for w in sorted(RELATIONAL, key=len, reverse=True))
-    swapped, count = re.subn(
-        rf"\b((?:{relational})\s+van\s+)(?:(?:de|het|een)\s+)?[\w'’-]+",
-        lambda x: x.group(1) + m.group(1),
-        previous.strip(),
-        count=1,
-        flags=re.IGNORECASE,
-    )
-    return swapped if count else None
-
-
-def _ensure_question_mark(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if text.endswith("?") else text.rstrip(".") + "?"
-
-
-def make_standalone(question: str, history: list[tuple[str, str]]) -> str:
-    """The query to search for: the question itself, or a follow-up completed with the topic
-    of the newest earlier turn. history: [(standalone question, answer text)], newest last."""
-    question = question.strip()
-    if not history or not is_follow_up(question):
-        return question
-    previous = history[-1][0]
-    swapped = _swap_place(question, previous) or _swap_subject(question, previous)
-    if swapped:
-        return swapped
-    phrases = _topic_phrases(previous, question)
-    topic = " en ".join(phrases)
-    core = _strip_connective(question)
-    if not topic:
-        return core
-    rewrites = [_replace_pronominal] + ([_replace_pronoun] if len(phrases) == 1 else [])
-    for rewrite in rewrites:
-        done = rewrite(core, topic)
-        if done:
-            return _ensure_question_mark(done[:1].upper() + done[1:])
-    return _ensure_question_mark(f"{core.rstrip().rstrip('?')} ({topic})")

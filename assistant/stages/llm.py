@@ -68,11 +68,14 @@ class LLMAnswerer:
 
         if not self.config.enabled:
             raise LLMUnavailable("geen VRAAGBAAK_LLM_BASE_URL ingesteld")
-        question, passages = request.question.query, request.passages
+        asked, passages = request.question, request.passages
+        # a follow-up: the user's own words, with the conversation's context beside them
+        question = asked.text if asked.context else asked.query
         if not passages:
             return build_answer(question, ABSTAIN_TEXT, [])
         self.warm()
-        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user_message(question, passages))]
+        message = user_message(question, passages, asked.context)
+        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(message)]
         started = time.perf_counter()
         pieces: list[str] = []
         try:

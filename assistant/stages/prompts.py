@@ -51,11 +51,18 @@ def format_passage(n: int, passage: Passage) -> str:
     return f"<passage {' '.join(attrs)}>\n{_body(passage.text.strip())}\n</passage>"
 
 
-def user_message(question: str, passages: Sequence[Passage]) -> str:
-    """Passages first, question last: the model reads the evidence, then what is asked."""
+def user_message(question: str, passages: Sequence[Passage], context: Sequence[str] = ()) -> str:
+    """Passages first, question last: the model reads the evidence, then what is asked.
+    context: what a follow-up took from the conversation, given beside the user's own
+    question (the model gets the same words the page shows, not a rewritten sentence)."""
     blocks = "\n\n".join(format_passage(i, p) for i, p in enumerate(passages, start=1))
+    earlier = (
+        f"Dit is een vervolgvraag in een gesprek; context uit het gesprek: {', '.join(context)}\n"
+        if context
+        else ""
+    )
     return (
         f"Passages (genummerd 1 tot en met {len(passages)}):\n\n{blocks}\n\n"
-        f"Vraag: {question.strip()}\n\n"
+        f"{earlier}Vraag: {question.strip()}\n\n"
         "Beantwoord de vraag volgens de regels, met [n]-verwijzingen naar de passages."
     )

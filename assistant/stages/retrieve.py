@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.types import Passage, Question
+from assistant.types import FollowupSignals, Passage, Question
 from foundation.lexical import content_terms, same_stem
 from foundation.sections import split_path
 from ingest.index import IndexReader, StoredChunk
@@ -27,6 +27,28 @@ INTRO_BONUS = 1.0 / (RRF_K + 1)
 
 # (chunk id, RRF score, dense rank, BM25 rank), best first
 Fused = list[tuple[str, float, int | None, int | None]]
+
+
+@dataclass(frozen=True)
+class ContextWeights:
+    """How much a follow-up's conversation counts in retrieval (stages/context.py).
+
+    dense: weight of the earlier turn's query vector mixed into the follow-up's (the sum is
+    normalised); bm25: weight of the context terms against the question's own words; section,
+    document, following: the locality prior, in RRF first places, for passages of the
+    previous answer's section, of its document, and (a "more" follow-up) the passage after
+    the one it quoted. Chosen on half 0 of evals/dialogues.jsonl (`vraagbaak eval
+    --dialogues`), read on half 1 too: evals/README.md.
+    """
+
+    dense: float = 1.0
+    bm25: float = 0.25
+    section: float = 1.0
+    document: float = 0.3
+    following: float = 1.0
+
+
+CONTEXT_WEIGHTS = ContextWeights()
 
 
 @dataclass
@@ -128,20 +150,101 @@ def following_passage(index: IndexReader, passage: Passage) -> Passage | None:
     return to_passage(after, index) if after is not None else None
 
 
+def _same_section(a: str, b: str) -> bool:
+    """One heading path lies within the other (a quote's subsection, its chapter)."""
+    pa, pb = [p.strip() for p in split_path(a)], [p.strip() for p in split_path(b)]
+    short = min(len(pa), len(pb))
+    return short > 0 and pa[:short] == pb[:short]
+
+
+def _following(index: IndexReader, chunk_ids: tuple[str, ...]) -> set[str]:
+    out = set()
+    for cid in chunk_ids:
+        chunk = index.chunks.get(cid)
+        after = index.neighbour(chunk, 1) if chunk is not None else None
+        if after is not None:
+            out.add(after.id)
+    return out
+
+
+def locality_prior(
+    index: IndexReader,
+    fused: Fused,
+    signals: FollowupSignals,
+    weights: ContextWeights,
+    doc_ids: list[str] | None = None,
+) -> Fused:
+    """Passages where the previous answer was get the share of some RRF first places; the
+    passage after the quoted one (a "more" follow-up) joins the candidates when missing."""
+    following = {
+        c
+        for c in _following(index, signals.next_chunks)
+        if doc_ids is None or index.chunks[c].doc_id in doc_ids
+    }
+    present = {c for c, *_ in fused}
+    rows = list(fused) + [(c, 0.0, None, None) for c in sorted(following - present)]
+    out = []
+    for cid, score, d_rank, b_rank in rows:
+        chunk = index.chunks.get(cid)
+        if chunk is None:
+            continue
+        section = str(chunk.meta.get("section", ""))
+        bonus = 0.0
+        if any(
+            chunk.doc_id == doc and _same_section(section, sec)
+            for doc, sec in signals.near_sections
+        ):
+            bonus += weights.section
+        elif chunk.doc_id in signals.near_docs:
+            bonus += weights.document
+        if cid in following:
+            bonus += weights.following
+        out.append((cid, score + bonus * INTRO_BONUS, d_rank, b_rank))
+    return sorted(out, key=lambda x: (-x[1], x[2] if x[2] is not None else 10**6))
+
+
+def _search_lists(
+    index: IndexReader,
+    question: Question,
+    depth: int,
+    doc_ids: list[str] | None,
+    weights: ContextWeights,
+) -> tuple[np.ndarray, list[tuple[str, float]], list[tuple[str, float]]]:
+    """(query vector, dense list, BM25 list). A question on its own searches its query; a
+    follow-up searches the user's words with the conversation beside them."""
+    signals = question.signals
+    if signals is None:
+        vector = index.query_vector(question.query)
+        return (
+            vector,
+            index.dense(vector, depth, doc_ids),
+            index.bm25.search(question.query, depth, doc_ids),
+        )
+    own = index.query_vector(question.text)
+    mixed = own + weights.dense * index.query_vector(signals.previous)
+    vector = (mixed / (np.linalg.norm(mixed) or 1.0)).astype(np.float32)
+    lexical = index.bm25.search_with_context(
+        question.text, list(signals.terms), weights.bm25, depth, doc_ids
+    )
+    return vector, index.dense(vector, depth, doc_ids), lexical
+
+
 def retrieve(
     index: IndexReader,
     question: Question,
     limit: int,
     doc_ids: list[str] | None = None,
     depth: int = RETRIEVAL_DEPTH,
+    weights: ContextWeights = CONTEXT_WEIGHTS,
 ) -> Retrieval:
     """The best `limit` fused passages for question.query, optionally within some documents.
     Each carries its fused score and rank, its rank in either list, and its cosine to the
-    query (looked up for passages that only BM25 found)."""
-    vector = index.query_vector(question.query)
-    dense = index.dense(vector, depth, doc_ids)
-    lexical = index.bm25.search(question.query, depth, doc_ids)
+    query (looked up for passages that only BM25 found). A follow-up (question.signals) is
+    searched with its conversation: mixed dense query, context terms in BM25, locality."""
+    vector, dense, lexical = _search_lists(index, question, depth, doc_ids, weights)
     fused = fuse(dense, lexical)
+    if question.signals is not None:
+        fused = locality_prior(index, fused, question.signals, weights, doc_ids)
     intros: set[str] = set()
     if question.definition_subject:
         intros = section_intros(index, [c for c, *_ in fused], question.definition_subject)

@@ -1,5 +1,6 @@
-"""Stage 1, understand: clean what was typed, make a follow-up standalone, and read what kind
-of answer the question wants.
+"""Stage 1, understand: clean what was typed, read what a follow-up takes from the conversation
+(stages/context.py: signals for retrieval, never a rewritten sentence), and read what kind of
+answer the question wants.
 
 Input checks live here because every front end (command line, chat page, evals) passes
 through: an empty question, a 50,000-character paste or control characters get a clear Dutch
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 
-from assistant.stages.followup import make_standalone
+from assistant.stages.context import context_of, lean_of, search_text
 from assistant.stages.question_type import (
     asks_for_amount,
     asks_for_number,
@@ -22,8 +24,9 @@ from assistant.stages.question_type import (
     is_list_question,
     question_parts,
 )
-from assistant.types import Question
+from assistant.types import EarlierTurn, FollowupSignals, Question
 from foundation.errors import QuestionError
+from foundation.lexical import QUESTION_WORDS
 
 MAX_QUESTION_CHARS = 2000
 
@@ -59,20 +62,55 @@ def clean_question(question: str) -> str:
     return text
 
 
-def understand(question: str, history: list[tuple[str, str]] | None = None) -> Question:
-    """The question the later stages work on. history: the conversation's earlier turns as
-    (standalone question, answer text), newest last; a follow-up is completed from them."""
+def _asks(text: str) -> bool:
+    """The question has a question word of its own ("En in Glanerbrug?" has none)."""
+    return any(w in QUESTION_WORDS for w in re.findall(r"\w+", text.lower()))
+
+
+def _no_weight(term: str) -> float:
+    return 1.0
+
+
+def understand(
+    question: str,
+    earlier: Sequence[EarlierTurn] | None = None,
+    term_weight: Callable[[str], float] | None = None,
+) -> Question:
+    """The question the later stages work on. earlier: the conversation's earlier turns,
+    newest last; a follow-up that leans on them gets their context as labels and retrieval
+    signals, a question with its own subject is left as asked. term_weight: the index's idf,
+    to pick the salient words of the previous answer's quotes."""
     text = clean_question(question)
-    query = make_standalone(text, history) if history else text
+    lean = lean_of(text, bool(earlier))
+    if lean.kind is None or not earlier:
+        return _typed(text, lean.text)
+    labels, carried, signals = context_of(lean.text, lean, earlier, term_weight or _no_weight)
+    query = search_text(lean.text, carried)
+    # "En in Glanerbrug?" asks what the previous question asked: read its kind from there
+    asking = [t.question for t in earlier if _asks(t.question)]
+    kind_of = query if _asks(text) or not asking else f"{asking[-1]} {query}"
+    return _typed(text, query, kind_of, labels, signals)
+
+
+def _typed(
+    text: str,
+    query: str,
+    kind_of: str | None = None,
+    context: tuple[str, ...] = (),
+    signals: FollowupSignals | None = None,
+) -> Question:
+    kind_of = query if kind_of is None else kind_of
     return Question(
         text=text,
         query=query,
-        is_list=is_list_question(query),
-        asks_number=asks_for_number(query),
-        asks_amount=asks_for_amount(query),
-        definition_subject=definition_subject(query),
-        asks_when=asks_when(query),
-        asks_who=asks_who(query),
-        asks_why=asks_why(query),
+        is_list=is_list_question(kind_of),
+        asks_number=asks_for_number(kind_of),
+        asks_amount=asks_for_amount(kind_of),
+        definition_subject=definition_subject(query) if signals is None else None,
+        asks_when=asks_when(kind_of),
+        asks_who=asks_who(kind_of),
+        asks_why=asks_why(kind_of),
         parts=question_parts(query),
+        context=context,
+        signals=signals,
     )
