@@ -356,8 +356,7 @@ def test_ask_check_source_follow_up_and_feedback(server, driver, output_dir: Pat
 
     # 4. thumbs up on the first answer lands in the SQLite file
     thumbs_up = drv.find_elements(By.CSS_SELECTOR, 'button[aria-label="Thumbs up"]')[0]
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", thumbs_up)
-    thumbs_up.click()
+    _click(drv, thumbs_up)
     deadline = time.monotonic() + WAIT
     new_rows: set = set()
     while time.monotonic() < deadline:
@@ -497,8 +496,24 @@ def _click_button(drv, wait, label: str) -> None:
             None,
         )
     )
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
+    _click(drv, button)
+
+
+def _click(drv, element, tries: int = 10) -> None:
+    """Click as a user would, once the element is in view and uncovered: while the page is
+    still drawing (a rerun, the chat input sliding over the last answer), another element can
+    sit on top of it for a moment, and Chromium refuses the click."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    for attempt in range(tries):
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+            return
+        except ElementClickInterceptedException:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.5)
 
 
 def test_start_an_eval_from_the_page_and_read_it_against_the_baseline(

@@ -27,6 +27,7 @@ from tests.test_browser import (  # noqa: F401  (driver is a fixture)
     ROOT,
     WAIT,
     _ask,
+    _click,
     _finished_answers,
     _full_page_screenshot,
     _label,
@@ -115,11 +116,6 @@ def _button(drv, text: str, scope=None):
         if button.is_displayed() and button.text.strip().endswith(text):
             return button
     return None
-
-
-def _click(drv, element) -> None:
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.click()
 
 
 def _input(drv, label: str, nth: int = 0):
