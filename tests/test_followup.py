@@ -116,6 +116,13 @@ def test_labels_are_the_earlier_questions_own_words() -> None:
     assert all(label in prior for label in asked.context)
 
 
+def test_a_lowercase_name_is_not_cut_into_a_broken_label() -> None:
+    """ "knock and talk" lost its first word ("met context: and talk"); a lowercase name is
+    no noun phrase the label rules can vouch for, so the earlier question is shown."""
+    asked = understand("Wie doen daaraan mee?", earlier("Wat is knock and talk?"))
+    assert asked.context == ("vorige vraag ‘Wat is knock and talk?’",)
+
+
 # ---------------------------------------------------------------------------- real index
 
 
@@ -203,3 +210,20 @@ def test_follow_up_on_the_same_passage_does_not_repeat_the_answer(assistant) -> 
     # only the best sentence may be said again; nothing else of the first answer is padding
     assert len(_quoted(first)) >= 2
     assert len(_quoted(first) & _quoted(second)) <= 1
+
+
+def test_a_follow_up_with_nothing_new_on_its_passage_does_not_repeat_the_answer(
+    assistant,
+) -> None:
+    """The issue's own example: the second question landed on the first answer's sentence,
+    which the page then showed again."""
+    answers, _ = _ask_conversation(
+        assistant,
+        [
+            "Welke rol heeft de burgemeester bij de aanpak van ondermijning in de wijk?",
+            "En wat kan de wijkagent daarin doen?",
+        ],
+    )
+    first, second = answers
+    assert not second.abstained
+    assert not (_quoted(first) & _quoted(second)), "the follow-up repeated the answer"

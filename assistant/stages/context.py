@@ -169,6 +169,9 @@ def _quote_terms(turn: EarlierTurn, idf: TermWeight, skip: set[str]) -> list[str
     return sorted(terms, key=lambda t: (-idf(t), t))[:QUOTE_TERMS]
 
 
+_LABEL_ARTICLES = frozenset({"de", "het", "een"})
+
+
 def _trim_label(phrase: str) -> str:
     """ "de heroïnehandel in Glanerbrug terecht" -> "de heroïnehandel in Glanerbrug", "pakte
     Veilig Buitengebied" -> "Veilig Buitengebied": a label is a noun phrase, without a loose
@@ -177,6 +180,8 @@ def _trim_label(phrase: str) -> str:
     while len(toks) > 1 and toks[-1].text[:1].islower() and toks[-2].low not in LABEL_GLUE:
         toks.pop()
     while len(toks) > 1 and toks[0].text[:1].islower() and toks[0].low not in LABEL_GLUE:
+        if toks[1].low in LABEL_GLUE and toks[1].low not in _LABEL_ARTICLES:
+            break  # "knock and talk": the first word belongs to the name, not "and talk"
         toks.pop(0)
     return phrase[toks[0].start : toks[-1].end] if toks else phrase
 

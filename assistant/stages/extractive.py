@@ -83,7 +83,14 @@ class ExtractiveAnswerer:
             # the first passage has no quotable sentence, or a follow-up landed on a passage
             # whose sentences were all said already: quote the best elsewhere
             quoted, scored = top, everywhere
-        ordered = order(select(scored, quoted, question.is_list, request.given, only_new))
+        chosen = select(scored, quoted, question.is_list, request.given, only_new)
+        if not only_new and _all_given(chosen, request.given):
+            # nothing new: the previous answer again would not move the conversation on
+            only_new = True
+            if _all_given(scored, request.given):
+                quoted, scored = top, everywhere
+            chosen = select(scored, quoted, question.is_list, request.given, only_new)
+        ordered = order(chosen)
         if question.is_list:
             ordered = focus_on_list(ordered)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
