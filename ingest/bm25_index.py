@@ -58,12 +58,7 @@ class BM25Index:
         if not known:
             return []
         scores = self._retriever.get_scores(known)
-        if doc_ids is not None:
-            scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top])]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return self._top(scores, n, doc_ids)
 
     def search_with_context(
         self,
@@ -89,6 +84,12 @@ class BM25Index:
             scores += self._retriever.get_scores(known)
         if extra and context_weight > 0:
             scores += context_weight * self._retriever.get_scores(extra)
+        return self._top(scores, n, doc_ids)
+
+    def _top(
+        self, scores: np.ndarray, n: int, doc_ids: list[str] | None
+    ) -> list[tuple[str, float]]:
+        """The n best-scoring chunk ids with a positive score, best first, within doc_ids."""
         if doc_ids is not None:
             scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
         n = min(n, len(scores))
