@@ -48,6 +48,17 @@ class FollowupSignals:
     next_chunks: tuple[str, ...] = ()
 
 
+SlotKind = Literal["count", "duration", "frequency", "date", "percentage", "phone", "person", "age"]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The detail a question asks for (stages/answer_slot.py); noun: what a count counts."""
+
+    kind: SlotKind
+    noun: str | None = None
+
+
 @dataclass(frozen=True)
 class Question:
     """A question as the stages after `understand` see it.
@@ -72,6 +83,7 @@ class Question:
     parts: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     signals: FollowupSignals | None = None
+    slot: Slot | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from assistant.stages.answer_slot import gives
 from assistant.stages.answerer import TermWeight
 from assistant.stages.candidates import candidates
 from assistant.types import Citation, Passage, Question
@@ -35,8 +36,9 @@ def is_unsure(passages: Sequence[Passage], unsure_margin: float | None) -> bool:
 
 
 def best_sentence(question: Question, passage: Passage, term_weight: TermWeight | None) -> str:
-    """The passage's quotable sentence holding most of the question's weight (its idf), the
-    earlier one on a tie; the passage's opening when none is quotable."""
+    """The passage's quotable sentence that gives the detail the question asks for (a count,
+    a date, a name: stages/answer_slot.py) and holds most of the question's weight (its idf),
+    the earlier one on a tie; the passage's opening when none is quotable."""
     terms = sorted(set(content_terms(question.query, drop_question_words=True)))
     weight = {t: (term_weight(t) if term_weight else 1.0) for t in terms}
 
@@ -50,7 +52,15 @@ def best_sentence(question: Question, passage: Passage, term_weight: TermWeight 
     quotable = [s for s in candidates([passage]) if s.selectable]
     if not quotable:
         return passage.text.strip()[:300]
-    best = max(quotable, key=lambda s: (held(s.terms), -s.start))
+    slot = question.slot
+    best = max(
+        quotable,
+        key=lambda s: (
+            slot is not None and gives(slot, s.text, question.text),
+            held(s.terms),
+            -s.start,
+        ),
+    )
     return best.text
 
 

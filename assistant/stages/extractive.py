@@ -21,19 +21,30 @@ reuse passages.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from assistant.stages.abstention import Abstention, SignalThreshold
+from assistant.stages.answer_slot import any_gives, best_giving, missing_notice
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.candidates import Sentence
-from assistant.stages.compose import abstain, compose, order, select, sentence_key
+from assistant.stages.compose import (
+    MAX_SENTENCES,
+    abstain,
+    compose,
+    order,
+    select,
+    sentence_key,
+)
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
 from assistant.stages.relevance import relevance
-from assistant.types import Answer, AnswerMode
+from assistant.types import Answer, AnswerMode, Passage
 
 # Passages an answer quotes, best reranked first.
 QUOTED_PASSAGES = 1
+# A question's asked detail (a number, a date, a name) missing from the first passage may be
+# quoted from another top passage whose sentence scores this close to the best sentence.
+SLOT_SWITCH_MARGIN = 0.05
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -67,6 +78,37 @@ class ExtractiveAnswerer:
         stream_words(answer.text, on_token)
         return answer
 
+    def _give_slot(
+        self,
+        request: AnswerRequest,
+        quoted: Sequence[Passage],
+        scored: list[Sentence],
+        chosen: list[Sentence],
+        everywhere: list[Sentence],
+    ) -> tuple[Sequence[Passage], list[Sentence], list[Sentence]] | None:
+        """Make the answer hold the detail the question asks for (stages/answer_slot.py): add
+        the quoted passage's best sentence that gives it; failing that, quote the top passage
+        that gives it if its sentence scores near the best; failing that, None (refuse) for a
+        one-part question. A two-part question keeps its answer: the other part may be in it."""
+        question = request.question
+        slot = question.slot
+        if slot is None or not chosen or any_gives(slot, (c.text for c in chosen), question.text):
+            return quoted, scored, chosen
+        filler = best_giving(slot, scored, question.text)
+        if filler is None:
+            elsewhere = best_giving(slot, everywhere, question.text)
+            best = max(c.score for c in everywhere)
+            if elsewhere is not None and elsewhere.score >= best - SLOT_SWITCH_MARGIN:
+                quoted = [request.passages[elsewhere.passage_index]]
+                scored = score_sentences(question, quoted, self.vectors, request.query_vector)
+                chosen = select(scored, quoted, question.is_list, request.given)
+                if any_gives(slot, (c.text for c in chosen), question.text):
+                    return quoted, scored, chosen
+                filler = best_giving(slot, scored, question.text)
+        if filler is None:
+            return None if len(question.parts) <= 1 else (quoted, scored, chosen)
+        return quoted, scored, [*chosen[: MAX_SENTENCES - 1], filler]
+
     def _answer(self, request: AnswerRequest) -> Answer:
         question, passages = request.question, request.passages
         top = passages[:ANSWER_PASSAGES]
@@ -76,7 +118,7 @@ class ExtractiveAnswerer:
         if not everywhere:
             return abstain(question.query, passages)
         confidence = self.abstention.confidence(question, everywhere, top, request.term_weight)
-        quoted = top[:QUOTED_PASSAGES]
+        quoted: Sequence[Passage] = top[:QUOTED_PASSAGES]
         scored = score_sentences(question, quoted, self.vectors, request.query_vector)
         only_new = question.signals is not None and question.signals.kind == "more"
         if not scored or (only_new and _all_given(scored, request.given)):
@@ -84,6 +126,14 @@ class ExtractiveAnswerer:
             # whose sentences were all said already: quote the best elsewhere
             quoted, scored = top, everywhere
         chosen = select(scored, quoted, question.is_list, request.given, only_new)
+        with_slot = self._give_slot(request, quoted, scored, chosen, everywhere)
+        if with_slot is None:
+            refused = abstain(question.query, passages)
+            refused.confidence = confidence
+            if question.slot is not None:
+                refused.notices.append(missing_notice(question.slot))
+            return refused
+        quoted, scored, chosen = with_slot
         if not only_new and _all_given(chosen, request.given):
             # nothing new: the previous answer again would not move the conversation on
             only_new = True

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from assistant.stages.answer_slot import asked_slot
 from assistant.stages.context import context_of, lean_of, search_text
 from assistant.stages.question_type import (
     asks_for_amount,
@@ -110,6 +111,7 @@ def _typed(
         asks_when=asks_when(kind_of),
         asks_who=asks_who(kind_of),
         asks_why=asks_why(kind_of),
+        slot=asked_slot(kind_of),
         parts=question_parts(query),
         context=context,
         signals=signals,

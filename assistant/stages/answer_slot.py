@@ -1,0 +1,246 @@
+"""The detail a question asks for, and whether a sentence gives it.
+
+"Hoeveel gezinnen doen mee?" is not answered by "De gemeente heeft drie coaches in dienst",
+"In welk jaar is X gestart?" not by a sentence without a year, "Wie is de projectleider?" not
+by one without a person's name, however well the rest of the sentence matches. A staff member
+who pastes such a quote into a memo has a wrong answer, so an answer whose quoted sentences
+hold none of the asked detail is better refused (stages/extractive.py), and the sentence
+choice prefers a sentence that gives it (stages/compose.py).
+
+Each slot is read from the question's wording alone (regular expressions over Dutch question
+shapes); a question that asks for no such detail has no slot and is never gated here.
+Money questions keep their own check (question_type.asks_for_amount).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.stages.candidates import Sentence
+from assistant.types import Slot, SlotKind
+from foundation.lexical import STOPWORDS, content_terms, same_stem, words
+
+# How many words after its number a counted noun may stand ("26 gemeenten", "300 van de
+# aangesloten gemeenten"). Before the number only after "aantal" ("het aantal gemeenten is
+# 26"): "De gemeente heeft drie coaches" counts coaches.
+COUNT_WINDOW = 4
+
+_NUMBER_WORDS = (
+    "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
+    "vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|"
+    "honderden|duizend|duizenden|miljoen|tientallen|dozijn|enkele|paar|tal"
+)
+_COUNT_TOKEN = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+_QUESTION_PREFIX = r"^\s*(?:en\s+|maar\s+)?"
+_PERCENTAGE_Q = re.compile(r"\b(?:welk\s+percentage|hoeveel\s+procent|welk\s+deel)\b", re.I)
+_PHONE_Q = re.compile(r"\btelefoonnummer", re.I)
+_AGE_Q = re.compile(
+    r"\b(?:tot\s+welke\s+leeftijd|vanaf\s+welke\s+leeftijd|welke\s+leeftijd|hoe\s+oud|"
+    r"leeftijdsgroep|voor\s+welke\s+leeftijd)\b|\bleeftijd\b",
+    re.I,
+)
+_DURATION_Q = re.compile(
+    r"\bhoe\s+lang\b|\b(?:maximale\s+|gemiddelde\s+)?(?:duur|doorlooptijd|looptijd)\b", re.I
+)
+_FREQUENCY_Q = re.compile(r"\bhoe\s+vaak\b|\bhoe\s+vaak\b|\bhoe\s+regelmatig\b", re.I)
+_DATE_Q = re.compile(
+    r"\b(?:in\s+welk\s+jaar|welk\s+jaar|sinds\s+wanneer|vanaf\s+wanneer|tot\s+wanneer|"
+    r"op\s+welke\s+datum|per\s+wanneer)\b"
+    r"|\bwanneer\s+(?:is|was|werd|wordt|zijn|waren|gaat|ging|start|begon|verscheen)\b"
+    r"(?=.*\b(?:gestart|begonnen|verschenen|afgerond|opgericht|gepubliceerd|ingevoerd|"
+    r"van\s+start|ingegaan|beschikbaar|geopend|opgezet|gelanceerd|vastgesteld|afgesloten)\b)",
+    re.I,
+)
+_PERSON_Q = re.compile(
+    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|zijn|waren)\s+(?:de|het)\s+"
+    r"(?:\w+\s+){0,2}?(?:burgemeester|wethouder|projectleider|projectmanager|voorzitter|"
+    r"directeur|coördinator|coordinator|trekker|minister|programmamanager|kwartiermaker|"
+    r"wijkagent|initiatiefnemer|auteur|contactpersoon|leider|manager)s?\b"
+    r"|hoe\s+(?:heet|heten)\s+(?:de|het)\b)",
+    re.I,
+)
+_COUNT_Q = re.compile(
+    _QUESTION_PREFIX + r"hoeveel\s+(?P<noun>[\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"|^\s*(?:het\s+)?aantal\s+(?P<bare>[\w'’-]+)",
+    re.I,
+)
+_COUNT_STOP = frozenset(
+    "geld euro keer procent er zijn is was waren hebben heeft worden wordt de het een".split()
+)
+
+_TIME_UNIT = re.compile(
+    r"\b(?:\d[\d.,]*|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
+    r"achttien|twintig|dertig|veertig|vijftig|enkele|half|anderhalf|paar)\s*(?:-\s*)?"
+    r"(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|uur|uren|kwartaal|kwartalen|"
+    r"werkdagen|nachten)\b|\b\w+jarige?\b|\b(?:afloopt|afgelopen|einddatum|eindigt)\b"
+    r"|\b(?:tot\s+(?:en\s+met\s+)?|t/m\s+|tot\s+eind\s+|loopt\s+(?:tot|door\s+tot)\s+)"
+    r"(?:\d{1,2}\s+)?(?:januari|februari|maart|april|mei|juni|juli|augustus|september|"
+    r"oktober|november|december|(?:19|20)\d\d)"
+    r"|\b(?:(?:19|20)\d\d)\s*(?:-|–|tot|t/m)\s*(?:(?:19|20)\d\d)\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:elk|kwartaal\w*|jaarlijks|maandelijks|wekelijks|dagelijks|tweewekelijks|driemaandelijks|"
+    r"halfjaarlijks|elke|iedere|per\s+(?:jaar|maand|week|dag|kwartaal)|"
+    r"(?:\d+|een|één|twee|drie|vier|vijf|zes|tien)\s*(?:keer|maal)|eens\s+per|"
+    r"regelmatig|periodiek|structureel|doorlopend|continu)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|"
+    r"oktober|november|december|voorjaar|najaar|zomer)\b|\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b",
+    re.I,
+)
+_PERCENTAGE = re.compile(
+    r"\d\s?%|\bprocent\b|\b(?:helft|derde|kwart|meerderheid|minderheid|merendeel)\b", re.I
+)
+_PHONE = re.compile(
+    r"\b0\d{2,3}[-\s]?\d{6,7}\b|\b0[89]00[-\s]?\d{4,7}\b|\b\d{3}[-\s]\d{3}[-\s]\d{4}\b"
+)
+_AGE = re.compile(
+    r"\b\d{1,2}\s*(?:-|–|tot|en)\s*\d{1,2}\s*(?:jaar|jarigen?)\b|\b\d{1,2}\s*(?:jaar|jarigen?)\b|"
+    r"\b\d{1,2}[-–]\s*(?:en\s+)?\d{0,2}[-–]?jarigen?\b|\b(?:minderjarig\w*|meerderjarig\w*|"
+    r"achttien|zestien|twaalf)\b|\b\d{1,2}e\s+(?:jaar|levensjaar)\b|\b(?:tot|vanaf|onder|boven)\s+(?:de\s+)?\d{1,2}\b",
+    re.I,
+)
+# A person's name: a capitalised first name followed by a capitalised surname, optionally with
+# a Dutch tussenvoegsel ("Liande Visscher", "Marieke van der Berg").
+_PERSON = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+\s+(?:(?:van|de|der|den|ter|ten|het|in\s+'t|van\s+der|van\s+den|"
+    r"van\s+de|de\s+la)\s+)?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?\b"
+)
+
+
+def asked_slot(question: str) -> Slot | None:
+    """The detail the question asks for, or None when it asks for none of these."""
+    if _PHONE_Q.search(question):
+        return Slot("phone")
+    if _PERCENTAGE_Q.search(question):
+        return Slot("percentage")
+    if _AGE_Q.search(question):
+        return Slot("age")
+    if _DURATION_Q.search(question):
+        return Slot("duration")
+    if _FREQUENCY_Q.search(question):
+        return Slot("frequency")
+    if _DATE_Q.search(question):
+        return Slot("date")
+    if _PERSON_Q.search(question):
+        return Slot("person")
+    m = _COUNT_Q.search(question)
+    if m:
+        phrase = m.group("noun") or m.group("bare") or ""
+        said = words(phrase)
+        if said and said[0] in {"geld", "euro", "procent"}:
+            return None  # money and shares have their own checks
+        nouns = [w for w in said if w not in _COUNT_STOP and w not in STOPWORDS]
+        # the counted thing is the first word or two ("agrarische bedrijven"); either one
+        # near the number will do
+        return Slot("count", " ".join(nouns) or None)
+    return None
+
+
+def _gives_count(sentence: str, noun: str | None, question: str) -> bool:
+    """A number (not a year) followed within COUNT_WINDOW words by the counted noun (or
+    preceded by "aantal <noun>"), or any such number when the noun is unknown."""
+    tokens = words(sentence)
+    asked = set(words(question))
+    numbers = [
+        i
+        for i, t in enumerate(tokens)
+        if _COUNT_TOKEN.match(t) and not _YEAR.match(t) and t not in asked and t != "een"
+    ]
+    if not numbers:
+        return False
+    if noun is None:
+        return True
+    noun_terms = content_terms(noun) or noun.split()
+    for i in numbers:
+        window = tokens[i + 1 : i + COUNT_WINDOW + 1]
+        before = tokens[max(0, i - COUNT_WINDOW) : i]
+        if "aantal" in before:
+            window = window + before[before.index("aantal") + 1 :]
+        near = [term for w in window for term in content_terms(w)]
+        if any(_same_noun(term, n) for term in near for n in noun_terms):
+            return True
+    return False
+
+
+def _same_noun(term: str, noun: str) -> bool:
+    """Inflections and compounds: "gemeente" ~ "gemeenten", "organisaties" ~ "jeugdorganisaties"."""
+    if same_stem(term, noun):
+        return True
+    short, long = sorted((term, noun), key=len)
+    return len(short) >= 4 and (long.startswith(short) or long.endswith(short))
+
+
+_NO_ONE = re.compile(
+    r"\bgeen\s+(?:\w+\s+)?(?:projectleider|voorzitter|trekker|coördinator|leider|eigenaar)",
+    re.I,
+)
+
+
+def _gives_person(sentence: str, question: str) -> bool:
+    """A name the question does not already hold, or the statement that there is none."""
+    if _NO_ONE.search(sentence):
+        return True
+    asked = set(words(question))
+    for m in _PERSON.finditer(sentence):
+        name_words = [w for w in words(m.group()) if w not in {"van", "de", "der", "den"}]
+        if name_words[0] in STOPWORDS:
+            continue  # "In Duitsland", "De Wijkrechtbank": a capitalised sentence opening
+        if not all(w in asked for w in name_words):
+            return True
+    return False
+
+
+def gives(slot: Slot, sentence: str, question: str) -> bool:
+    """Does the sentence hold the detail the slot asks for?"""
+    if slot.kind == "count":
+        return _gives_count(sentence, slot.noun, question)
+    if slot.kind == "duration":
+        return bool(_TIME_UNIT.search(sentence))
+    if slot.kind == "frequency":
+        return bool(_FREQUENCY.search(sentence) or _TIME_UNIT.search(sentence))
+    if slot.kind == "date":
+        return bool(_DATE.search(sentence))
+    if slot.kind == "percentage":
+        return bool(_PERCENTAGE.search(sentence))
+    if slot.kind == "phone":
+        return bool(_PHONE.search(sentence))
+    if slot.kind == "age":
+        return bool(_AGE.search(sentence))
+    return _gives_person(sentence, question)
+
+
+def any_gives(slot: Slot, sentences: Iterable[str], question: str) -> bool:
+    return any(gives(slot, s, question) for s in sentences)
+
+
+def best_giving(slot: Slot, scored: Sequence[Sentence], question: str) -> Sentence | None:
+    """The best-scored quotable sentence that gives the slot's detail."""
+    giving = [c for c in scored if c.selectable and gives(slot, c.text, question)]
+    return max(giving, key=lambda c: c.score, default=None)
+
+
+_ASKED_NAME: dict[SlotKind, str] = {
+    "count": "het gevraagde aantal",
+    "duration": "de gevraagde duur",
+    "frequency": "hoe vaak het gebeurt",
+    "date": "de gevraagde datum of het jaartal",
+    "percentage": "het gevraagde percentage",
+    "phone": "een telefoonnummer",
+    "person": "de naam van de gevraagde persoon",
+    "age": "de gevraagde leeftijd",
+}
+
+
+def missing_notice(slot: Slot) -> str:
+    """Why a question about a topic the documents do cover is still not answered."""
+    return (
+        "Ik vond wel passages over dit onderwerp, maar geen zin die "
+        f"{_ASKED_NAME[slot.kind]} noemt."
+    )

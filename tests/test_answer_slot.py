@@ -1,0 +1,116 @@
+"""The detail a question asks for (a count, a date, a duration, a name …) must be in the
+answer's quoted sentences: the sentence that gives it is added, or the question is refused
+with a notice that says what was missing. Detector cases in plain Dutch; the end-to-end cases
+run on the real index of the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.stages.answer_slot import asked_slot, gives, missing_notice
+from assistant.types import Slot
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel gezinnen doen er mee aan de familieaanpak?", "count"),
+        ("aantal FACT-teams Nederland", "count"),
+        ("Hoe lang duurt een ondertoezichtstelling meestal?", "duration"),
+        ("crisismaatregel Wvggz maximale duur", "duration"),
+        ("Hoe vaak wordt de Veiligheidsmonitor afgenomen?", "frequency"),
+        ("In welk jaar is de wijkrechtspraak gestart?", "date"),
+        ("Sinds wanneer loopt de aanpak?", "date"),
+        ("Wanneer is de eerste versie van het Kompas verschenen?", "date"),
+        ("Welk percentage van de jongeren loopt met een mes rond?", "percentage"),
+        ("Wat is het telefoonnummer van het Meldpunt Zorg en Overlast?", "phone"),
+        ("Wie is de projectleider van Back on Track?", "person"),
+        ("Hoe heet de wethouder in Capelle aan den IJssel?", "person"),
+        ("Tot welke leeftijd vallen jongeren onder de doelgroep?", "age"),
+    ],
+)
+def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) -> None:
+    slot = asked_slot(question)
+    assert slot is not None and slot.kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is knock and talk?",
+        "Wanneer mag de burgemeester een drugspand sluiten?",  # a condition, not a date
+        "Wie zitten er in het casusoverleg?",  # a list of parties, not one person's name
+        "Hoeveel geld krijgt een gemeente?",  # money has its own check
+        "Waarom is samenwerken lastig?",
+    ],
+)
+def test_questions_without_such_a_detail_have_no_slot(question: str) -> None:
+    assert asked_slot(question) is None
+
+
+def test_a_count_needs_its_number_next_to_the_counted_thing() -> None:
+    question = "Hoeveel gemeenten deden mee aan de bijeenkomsten?"
+    slot = asked_slot(question)
+    assert slot is not None and slot.kind == "count" and "gemeenten" in (slot.noun or "")
+    assert gives(slot, "Hieraan hebben 26 gemeenten deelgenomen.", question)
+    assert gives(slot, "Aan de bijeenkomsten namen in totaal twintig gemeenten deel.", question)
+    assert not gives(slot, "De gemeente heeft drie coaches in dienst.", question)
+    assert not gives(slot, "In 2019 kwamen de gemeenten bijeen.", question)  # a year counts nothing
+
+
+def test_each_kind_recognises_its_detail() -> None:
+    duration = Slot("duration")
+    assert gives(duration, "Back on Track is een tweejarig project.", "")
+    assert gives(duration, "Het traject duurt gemiddeld drie tot vier maanden.", "")
+    assert not gives(duration, "Het traject wordt begeleid door de gemeente.", "")
+    assert gives(Slot("date"), "De aanpak ging in april 2020 van start.", "")
+    assert not gives(Slot("date"), "De aanpak ging van start in de wijk.", "")
+    assert gives(Slot("percentage"), "Ruim 40% van de gemeenten doet mee.", "")
+    assert gives(Slot("age"), "Het gaat om jongeren van 12 tot 23 jaar.", "")
+    assert gives(Slot("frequency"), "Elk kwartaal komt de overlegtafel bijeen.", "")
+    assert gives(Slot("phone"), "Bel het meldpunt op 030-1234567.", "")
+    assert not gives(Slot("phone"), "Het meldpunt is in 2018 opgericht.", "")
+
+
+def test_a_person_is_a_name_the_question_does_not_already_hold() -> None:
+    question = "Wie is de burgemeester van Enschede?"
+    person = Slot("person")
+    assert gives(person, "Volgens burgemeester Onno van Veldhuizen is het zo.", question)
+    assert not gives(person, "In Duitsland wordt er anders mee omgegaan.", question)
+    assert not gives(person, "De burgemeester van Enschede spreekt van Duitse problemen.", question)
+    # the documents saying there is none answers the question too
+    assert gives(person, "Het is geen project en heeft geen projectleider.", question)
+
+
+def test_the_notice_names_what_is_missing_in_dutch() -> None:
+    assert "aantal" in missing_notice(Slot("count", "gezinnen"))
+    assert "jaartal" in missing_notice(Slot("date"))
+
+
+# ---------------------------------------------------------------------------- real index
+
+
+def test_a_count_the_documents_do_not_give_is_refused_with_a_notice(assistant) -> None:
+    """The familieaanpak passages name three coaches, never how many families take part."""
+    answer = assistant.ask("Hoeveel gezinnen doen er mee aan de familieaanpak in Tilburg?")
+    assert answer.abstained
+    assert not answer.citations
+    assert any("aantal" in n for n in answer.notices)
+
+
+def test_a_count_the_documents_give_is_answered_with_it(assistant) -> None:
+    """The issue's false abstention: the wegwijzer names 26 participating municipalities."""
+    answer = assistant.ask("Hoeveel gemeenten deden mee aan de bijeenkomsten voor de wegwijzer?")
+    assert not answer.abstained
+    assert "26 gemeenten" in answer.text
+    assert any("26 gemeenten" in c.quote for c in answer.citations)
+
+
+def test_the_sentence_that_gives_the_count_is_added_to_the_answer(assistant) -> None:
+    """Back on Track's passage opens with the evaluation; the count sits in a later sentence."""
+    answer = assistant.ask(
+        "Hoeveel kinderen komen er af op de naschoolse sportactiviteiten van Back on Track?"
+    )
+    assert not answer.abstained
+    assert "60-70 kinderen" in answer.text
+    assert any("60-70 kinderen" in c.quote for c in answer.citations)
