@@ -27,6 +27,9 @@ from assistant.types import Slot
         ("Wie is de projectleider van Back on Track?", "person"),
         ("Hoe heet de wethouder in Capelle aan den IJssel?", "person"),
         ("Tot welke leeftijd vallen jongeren onder de doelgroep?", "age"),
+        ("Hoeveel jaar geleden startte het project Knock and talk?", "date"),
+        ("Hoeveel weken duurt het traject?", "duration"),
+        ("Hoeveel keer per jaar komt het overleg bijeen?", "frequency"),
     ],
 )
 def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) -> None:
@@ -114,3 +117,23 @@ def test_the_sentence_that_gives_the_count_is_added_to_the_answer(assistant) -> 
     assert not answer.abstained
     assert "60-70 kinderen" in answer.text
     assert any("60-70 kinderen" in c.quote for c in answer.citations)
+
+
+def test_sentences_that_give_the_detail_are_scored_beyond_the_budget(assistant) -> None:
+    """Over six passages the lexical shortlist leaves out the one sentence with the count
+    ("De gemeente heeft momenteel drie coaches in dienst"); the slot's own shortlist holds it."""
+    from assistant.stages.evidence import score_sentences
+    from assistant.stages.understand import understand
+
+    text = "Hoeveel coaches heeft de familieaanpak in Tilburg?"
+    passages = assistant.search(text, k=6)
+    question = understand(text)
+    assert question.slot is not None
+    vectors = assistant.extractive.vectors
+    plain = score_sentences(question, passages, vectors)
+    wider = score_sentences(
+        question, passages, vectors, also=lambda s: gives(question.slot, s, text)
+    )
+    coaches = "drie coaches in dienst"
+    assert not any(coaches in s.text for s in plain)
+    assert any(coaches in s.text for s in wider)

@@ -45,7 +45,12 @@ _AGE_Q = re.compile(
 _DURATION_Q = re.compile(
     r"\bhoe\s+lang\b|\b(?:maximale\s+|gemiddelde\s+)?(?:duur|doorlooptijd|looptijd)\b", re.I
 )
-_FREQUENCY_Q = re.compile(r"\bhoe\s+vaak\b|\bhoe\s+vaak\b|\bhoe\s+regelmatig\b", re.I)
+_FREQUENCY_Q = re.compile(r"\bhoe\s+vaak\b|\bhoe\s+regelmatig\b|\bhoeveel\s+(?:keer|maal)\b", re.I)
+# "Hoeveel jaar geleden startte X?" is answered by the start date ("april 2020"), "Hoeveel
+# weken duurt X?" by a duration: neither is a count of things.
+_TIME_UNITS_Q = r"(?:jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren)"
+_AGO_Q = re.compile(rf"\bhoeveel\s+{_TIME_UNITS_Q}\s+geleden\b", re.I)
+_HOW_MANY_UNITS_Q = re.compile(rf"\bhoeveel\s+{_TIME_UNITS_Q}\b", re.I)
 _DATE_Q = re.compile(
     r"\b(?:in\s+welk\s+jaar|welk\s+jaar|sinds\s+wanneer|vanaf\s+wanneer|tot\s+wanneer|"
     r"op\s+welke\s+datum|per\s+wanneer)\b"
@@ -122,7 +127,9 @@ def asked_slot(question: str) -> Slot | None:
         return Slot("percentage")
     if _AGE_Q.search(question):
         return Slot("age")
-    if _DURATION_Q.search(question):
+    if _AGO_Q.search(question):
+        return Slot("date")
+    if _DURATION_Q.search(question) or _HOW_MANY_UNITS_Q.search(question):
         return Slot("duration")
     if _FREQUENCY_Q.search(question):
         return Slot("frequency")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -30,6 +30,9 @@ W_RANK = 0.12
 # Sentences that get their own e5 cosine: the cheap shortlist already holds the ones e5
 # would pick, so a larger budget buys latency, not better answers.
 EMBED_BUDGET = 6
+# Sentences that hold what the question asks for (a number, a date: stages/answer_slot.py) and
+# are embedded on top of the budget, best cheap score first, when the answer lacks that detail.
+EXTRA_BUDGET = 6
 # e5 cost grows with length; a sentence's first 200 characters carry its meaning.
 EMBED_CHARS = 200
 # What a list's lead adds to its cheap score: it stands for the whole list.
@@ -87,10 +90,13 @@ def score_sentences(
     passages: Sequence[Passage],
     vectors: SentenceVectors,
     query_vector: np.ndarray | None = None,
+    also: Callable[[str], bool] | None = None,
 ) -> list[Sentence]:
     """Selectable candidates with scores; only the EMBED_BUDGET most promising sentences get
-    their own e5 cosine. List items under a lead share the lead's cosine (one embedding for
-    the whole list), minus a tiny step that keeps them in list order."""
+    their own e5 cosine, plus up to EXTRA_BUDGET sentences for which `also` holds: the cheap
+    score cannot see that a sentence gives the asked number, so it would rarely reach them.
+    List items under a lead share the lead's cosine (one embedding for the whole list), minus
+    a tiny step that keeps them in list order."""
     cands = candidates(passages)
     if not cands:
         return []
@@ -107,7 +113,11 @@ def score_sentences(
             + (LEAD_BONUS if i in leads else 0.0)
         )
     own = [i for i, c in enumerate(cands) if c.lead is None]
-    shortlist = sorted(own, key=lambda i: (-cands[i].cheap, i))[:EMBED_BUDGET]
+    by_cheap = sorted(own, key=lambda i: (-cands[i].cheap, i))
+    shortlist = by_cheap[:EMBED_BUDGET]
+    if also is not None:
+        extra = [i for i in by_cheap[EMBED_BUDGET:] if also(cands[i].text)]
+        shortlist += extra[:EXTRA_BUDGET]
     if query_vector is None:
         query_vector = vectors.embedder.query_vector(question.query)
     found = vectors.vectors([cands[i].text[:EMBED_CHARS] for i in shortlist])

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from assistant.stages.abstention import Abstention, SignalThreshold
-from assistant.stages.answer_slot import any_gives, best_giving, missing_notice
+from assistant.stages.answer_slot import any_gives, best_giving, gives, missing_notice
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.candidates import Sentence
 from assistant.stages.compose import (
@@ -96,6 +96,15 @@ class ExtractiveAnswerer:
             return quoted, scored, chosen
         filler = best_giving(slot, scored, question.text)
         if filler is None:
+            # the shared budget embedded only the lexically best sentences of the six
+            # passages; the ones that give the detail are scored too before judging them
+            everywhere = score_sentences(
+                question,
+                request.passages[:ANSWER_PASSAGES],
+                self.vectors,
+                request.query_vector,
+                also=lambda text: gives(slot, text, question.text),
+            )
             elsewhere = best_giving(slot, everywhere, question.text)
             best = max(c.score for c in everywhere)
             if elsewhere is not None and elsewhere.score >= best - SLOT_SWITCH_MARGIN:
