@@ -686,3 +686,19 @@ def test_parenthesis_after_a_sentence_stays_a_paragraph_start() -> None:
     text = "Dit is een volledige zin die eindigt.\n(Zie bijlage)\nDaarna volgt de tekst.\n"
     blocks = _parse(text, "pdf")
     assert not any(b.kind == "heading" and "(Zie bijlage)" in b.text for b in blocks)
+
+
+def test_a_footnote_block_leaves_no_link_tail_or_footnote_text_in_the_prose(
+    parsed: dict[str, tuple[str, list[Block]]],
+) -> None:
+    """The ledenbrief's Wvggz passage sits above footnotes 10-12: a link cut at a hyphen and a
+    text footnote. Neither may end up in the passage a memo quotes, and the chapter heading
+    right under them stays a heading."""
+    blocks = parsed["vng-ledenbrief-zorg-en-veiligheid.txt"][1]
+    wvggz = [b for b in blocks if "De Wvggz biedt iedereen" in b.text]
+    assert wvggz
+    for b in wvggz:
+        assert "psychische-stoornis" not in b.text
+        assert "Zie hier voor meer informatie" not in b.text
+    assert not any("Zie hier voor meer informatie over deze bevoegdheid" in b.text for b in blocks)
+    assert any(b.section.split(" > ")[0].endswith("Jeugd") for b in blocks)

@@ -71,12 +71,15 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
     kept: list[_Line] = []
     for page, lines in zip(pages, page_lines, strict=True):
         blank = True
+        footnotes = _FootnoteBlock()  # footnotes sit at a page's foot: no block spans pages
         for raw in lines:
             s = raw.strip()
             if not s:
                 blank = True
                 continue
             is_bullet, rest = bullet_split(s)
+            if footnotes.drops(s):
+                continue
             # a bulleted line is content even when its text repeats in a side bar elsewhere
             if _is_dropped(s, set() if is_bullet else running, prefixes, full_text):
                 continue
@@ -92,6 +95,43 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
             )
             blank = False
     return kept, convention
+
+
+_LINK_FOOTNOTE_RE = re.compile(r"^(\d{1,3})\s+(?:https?://|www\.)\S+$")
+_LINK_TAIL_RE = re.compile(r"[\w./%#?=&~+-]+")
+
+
+class _FootnoteBlock:
+    """The footnotes under a page's text, recognised from a numbered link footnote ("10 https://…").
+
+    A link cut at a hyphen wraps onto a line with no space and no URL punctuation
+    ("ning-aan-mensen-met-een-psychische-stoornis"), which nothing else marks as a link; and a
+    short text footnote that follows as number n+1 ("12 Zie hier voor meer informatie …") would
+    otherwise be read as prose glued to the next heading. Both are only dropped right after a
+    link footnote, so a numbered heading ("6 Jeugd") or list item elsewhere is never touched.
+    """
+
+    def __init__(self) -> None:
+        self._number: int | None = None
+        self._cut_link = False
+
+    def drops(self, line: str) -> bool:
+        m = _LINK_FOOTNOTE_RE.match(line)
+        if m:
+            self._number, self._cut_link = int(m.group(1)), line.endswith("-")
+            return False  # the link line itself goes with the other URL lines
+        if self._number is None:
+            return False
+        if self._cut_link and " " not in line and _LINK_TAIL_RE.fullmatch(line):
+            self._cut_link = False
+            return True
+        text_note = re.match(rf"{self._number + 1}\s+[A-Z]", line)
+        if text_note and len(line) <= 160 and line.endswith("."):
+            self._number += 1
+            self._cut_link = False
+            return True
+        self._number, self._cut_link = None, False
+        return False
 
 
 def _is_dropped(s: str, running: set[str], prefixes: set[str], full_text: str) -> bool:
