@@ -61,6 +61,19 @@ def test_a_count_needs_its_number_next_to_the_counted_thing() -> None:
     assert not gives(slot, "In 2019 kwamen de gemeenten bijeen.", question)  # a year counts nothing
 
 
+def test_a_count_may_name_the_counted_thing_with_a_noun_of_its_kin() -> None:
+    """Staff ask for "woningen" where the text counts "adressen"; a noun of another kind near
+    the number still counts something else."""
+    question = "Hoeveel woningen werden bezocht bij de aanpak?"
+    slot = asked_slot(question)
+    assert slot is not None and slot.kind == "count"
+    assert gives(slot, "De aanpak begon met het bezoeken van 15 adressen in de flat.", question)
+    assert not gives(slot, "De aanpak begon met 15 bijeenkomsten in de wijk.", question)
+    people = "Hoeveel mensen kwamen naar de avond?"
+    assert gives(asked_slot(people), "Er kwamen 120 inwoners naar de avond.", people)
+    assert not gives(asked_slot(people), "Er kwamen 120 organisaties naar de avond.", people)
+
+
 def test_each_kind_recognises_its_detail() -> None:
     duration = Slot("duration")
     assert gives(duration, "Back on Track is een tweejarig project.", "")
@@ -117,6 +130,13 @@ def test_the_sentence_that_gives_the_count_is_added_to_the_answer(assistant) -> 
     assert not answer.abstained
     assert "60-70 kinderen" in answer.text
     assert any("60-70 kinderen" in c.quote for c in answer.citations)
+
+
+def test_a_count_of_addresses_answers_a_question_about_homes(assistant) -> None:
+    """The Aanpak Nypels began by visiting 15 addresses; asked about "woningen" it was refused."""
+    answer = assistant.ask("Hoeveel woningen werden bezocht bij de Aanpak Nypels?")
+    assert not answer.abstained
+    assert any("adressen" in c.quote for c in answer.citations)
 
 
 def test_sentences_that_give_the_detail_are_scored_beyond_the_budget(assistant) -> None:

@@ -176,8 +176,37 @@ def _gives_count(sentence: str, noun: str | None, question: str) -> bool:
     return False
 
 
+# Nouns that count the same things in Dutch policy prose: "Hoeveel woningen werden bezocht?"
+# is answered by "het bezoeken van 15 adressen", "Hoeveel mensen …" by "120 inwoners". Kept to
+# general words (no names, nothing from one document), each group one kind of thing counted.
+_COUNT_NOUN_KIN: tuple[frozenset[str], ...] = tuple(
+    frozenset(term for word in group.split() for term in content_terms(word))
+    for group in (
+        "woning woningen adres adressen huis huizen pand panden huishouden huishoudens",
+        "mens mensen persoon personen inwoner inwoners burger burgers bewoner bewoners "
+        "deelnemer deelnemers",
+        "organisatie organisaties partner partners partij partijen instantie instanties "
+        "instelling instellingen",
+        "jongere jongeren kind kinderen minderjarige minderjarigen tiener tieners",
+        "medewerker medewerkers professional professionals werknemer werknemers",
+        "bedrijf bedrijven onderneming ondernemingen ondernemer ondernemers",
+        "melding meldingen signaal signalen",
+    )
+)
+
+
 def _same_noun(term: str, noun: str) -> bool:
-    """Inflections and compounds: "gemeente" ~ "gemeenten", "organisaties" ~ "jeugdorganisaties"."""
+    """Inflections and compounds: "gemeente" ~ "gemeenten", "organisaties" ~ "jeugdorganisaties";
+    and nouns of one kin group ("woningen" ~ "adressen")."""
+    if _same_word(term, noun):
+        return True
+    return any(
+        any(_same_word(term, k) for k in group) and any(_same_word(noun, k) for k in group)
+        for group in _COUNT_NOUN_KIN
+    )
+
+
+def _same_word(term: str, noun: str) -> bool:
     if same_stem(term, noun):
         return True
     short, long = sorted((term, noun), key=len)
