@@ -14,6 +14,7 @@ Money questions keep their own check (question_type.asks_for_amount).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -164,7 +165,7 @@ def _gives_count(sentence: str, noun: str | None, question: str) -> bool:
         return False
     if noun is None:
         return True
-    noun_terms = content_terms(noun) or noun.split()
+    noun_terms = _counted_terms(noun)
     for i in numbers:
         window = tokens[i + 1 : i + COUNT_WINDOW + 1]
         before = tokens[max(0, i - COUNT_WINDOW) : i]
@@ -195,18 +196,22 @@ _COUNT_NOUN_KIN: tuple[frozenset[str], ...] = tuple(
 )
 
 
-def _same_noun(term: str, noun: str) -> bool:
-    """Inflections and compounds: "gemeente" ~ "gemeenten", "organisaties" ~ "jeugdorganisaties";
-    and nouns of one kin group ("woningen" ~ "adressen")."""
-    if _same_word(term, noun):
-        return True
-    return any(
-        any(_same_word(term, k) for k in group) and any(_same_word(noun, k) for k in group)
+@functools.lru_cache(maxsize=256)
+def _counted_terms(noun: str) -> tuple[str, ...]:
+    """The counted noun's terms plus those of its kin groups: worked out once per noun, not
+    for every sentence the slot check reads."""
+    own = content_terms(noun) or noun.split()
+    kin = [
+        k
         for group in _COUNT_NOUN_KIN
-    )
+        if any(_same_noun(n, member) for n in own for member in group)
+        for k in group
+    ]
+    return (*own, *kin)
 
 
-def _same_word(term: str, noun: str) -> bool:
+def _same_noun(term: str, noun: str) -> bool:
+    """Inflections and compounds: "gemeente" ~ "gemeenten", "organisaties" ~ "jeugdorganisaties"."""
     if same_stem(term, noun):
         return True
     short, long = sorted((term, noun), key=len)

@@ -99,6 +99,7 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
 
 _LINK_FOOTNOTE_RE = re.compile(r"^(\d{1,3})\s+(?:https?://|www\.)\S+$")
 _LINK_TAIL_RE = re.compile(r"[\w./%#?=&~+-]+")
+_TEXT_FOOTNOTE_RE = re.compile(r"^(\d{1,3})\s+[A-Z]")
 
 
 class _FootnoteBlock:
@@ -125,8 +126,13 @@ class _FootnoteBlock:
         if self._cut_link and " " not in line and _LINK_TAIL_RE.fullmatch(line):
             self._cut_link = False
             return True
-        text_note = re.match(rf"{self._number + 1}\s+[A-Z]", line)
-        if text_note and len(line) <= 160 and line.endswith("."):
+        text_note = _TEXT_FOOTNOTE_RE.match(line)
+        if (
+            text_note
+            and int(text_note.group(1)) == self._number + 1
+            and len(line) <= 160
+            and line.endswith(".")
+        ):
             self._number += 1
             self._cut_link = False
             return True
