@@ -78,11 +78,14 @@ def update_entry(path: Path, text: str, doc_id: str, changes: dict[str, str]) ->
     inline comment, a new one goes after the block's last key."""
     doc = _parse(path, text)
     index, table = _find(path, doc, doc_id)
+    tables = _aot(path, doc)
+    assert tables is not None
     for key, value in changes.items():
         if key in table:
             table[key] = value
         else:
-            _insert_key(table, key, value)
+            _insert_key(tables, index, key, value)
+            table = tables[index]
     out = _tidy_end(tomlkit.dumps(doc))
 
     def changed(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -174,16 +177,28 @@ def _tail(table: Table, after_blank: bool) -> list[Comment | Whitespace]:
     return items
 
 
-def _insert_key(table: Table, key: str, value: str) -> None:
+def _insert_key(tables: AoT, index: int, key: str, value: str) -> None:
     """After the block's last key, so it does not land below a comment about the next block.
-    tomlkit has no public insert-at; when its private one is gone, append (still valid)."""
+    tomlkit's public API only appends, so the block is rebuilt: its keys and the comments
+    between them, the new key, then the comments that trailed its last key."""
+    table = tables[index]
     body = table.value.body
-    keys = [k for k, _ in body if k is not None]
-    insert_after = getattr(table.value, "_insert_after", None)
-    if keys and insert_after is not None:
-        insert_after(keys[-1], key, value)
-    else:
-        table.add(key, value)
+    last_key = max((i for i, (k, _) in enumerate(body) if k is not None), default=-1)
+    rebuilt = tomlkit.table()
+    rebuilt.trivia.indent = table.trivia.indent
+    rebuilt.trivia.comment_ws = table.trivia.comment_ws
+    rebuilt.trivia.comment = table.trivia.comment
+    rebuilt.trivia.trail = table.trivia.trail
+    for k, item in body[: last_key + 1]:
+        if k is not None:
+            rebuilt.append(k, item)
+        elif isinstance(item, (Comment, Whitespace)):
+            rebuilt.add(item)
+    rebuilt.add(key, value)
+    for _, item in body[last_key + 1 :]:
+        if isinstance(item, (Comment, Whitespace)):
+            rebuilt.add(item)
+    tables[index] = rebuilt
 
 
 def _with_items_before_list(doc: TOMLDocument, items: list[Comment | Whitespace]) -> str:
