@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.stages.corpus_profile import CorpusProfile
+from assistant.stages.facets import heading_facets, question_facets
 from assistant.types import Passage, Question
 from foundation.lexical import content_terms, fold, same_stem
 from foundation.sections import split_path
@@ -109,6 +110,10 @@ FEATURES: tuple[str, ...] = (
     "section_intro",
     "best_sentence_position",
     "names_present",
+    # the part of a case the question asks about against the one the heading names
+    # (stages/facets.py); -1 when the question asks about no such part
+    "facet_match",
+    "facet_other",
 )
 
 
@@ -185,6 +190,14 @@ def _log_rank(rank: int | None) -> float:
     return math.log(rank if rank else 100)
 
 
+def _facet_features(asked: frozenset[str], named: frozenset[str]) -> tuple[float, float]:
+    """(the heading names an asked part, the heading names only other parts); -1 for both
+    when the question asks about no part."""
+    if not asked:
+        return (-1.0, -1.0)
+    return (float(bool(asked & named)), float(bool(named) and not asked & named))
+
+
 def feature_rows(
     question: Question,
     passages: Sequence[Passage],
@@ -214,6 +227,7 @@ def feature_rows(
     top5 = frozenset().union(*candidate_terms[:5])
     idfs = [weights.idf[t] for t in q_terms] or [0.0]
     first = passages[0]
+    asked_facets = question_facets(question.query)
     question_part = [
         len(q_terms),
         max(idfs),
@@ -282,6 +296,7 @@ def feature_rows(
                 float(p.section_intro),
                 best / max(len(sents), 1),
                 present,
+                *_facet_features(asked_facets, heading_facets(p.section)),
             ]
         )
     return np.asarray(rows, dtype=np.float64)
