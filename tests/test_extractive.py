@@ -287,3 +287,31 @@ def test_a_name_no_passage_mentions_lowers_the_signal(embedder) -> None:
     known = relevance_signal(here, ranked(here, embedder), embedder)
     unknown = relevance_signal(elsewhere, ranked(elsewhere, embedder), embedder)
     assert unknown < known - 0.02
+
+
+GLANERBRUG_ONTSTAAN = (
+    "In reactie hierop pakte de gemeente Enschede deze overlastgevende situatie in het centrum "
+    "van Enschede aan. Die aanpak werkte, maar had een zogenoemd ‘waterbedeffect’: het probleem "
+    "verplaatste zich naar een dorp naast de stad Enschede: Glanerbrug. De handel in heroïne "
+    "verplaatste zich naar het dorp. Drugsdealers hebben dat uitgebuit. Zij namen bezit van "
+    "woningen van kwetsbare bewoners en maakten er gebruik- en deallocaties van. Tegen deze "
+    "achtergrond startte de gemeente, samen met politie en justitie, in 2016 de Aanpak "
+    "Glanerbrug."
+)
+
+
+def test_a_sentence_that_points_back_brings_what_it_points_to(embedder) -> None:
+    """ "Tegen deze achtergrond startte …" alone does not say what the background was."""
+    passages = [_passage(8, "ondermijning-in-de-wijk", GLANERBRUG_ONTSTAAN)]
+    answer = answer_extractively(
+        "Wat was de aanleiding voor de Aanpak Glanerbrug?",
+        ranked("aanleiding", embedder, passages),
+        embedder,
+    )
+    check_citations_consistent(answer)
+    assert "Tegen deze achtergrond startte de gemeente" in answer.text
+    # the pronoun chain is followed back to a sentence that names its subject
+    assert "Zij namen bezit van woningen" in answer.text
+    assert "Drugsdealers hebben dat uitgebuit" in answer.text
+    assert answer.text.index("Drugsdealers") < answer.text.index("Tegen deze achtergrond")
+    assert "verplaatste zich naar het dorp" not in answer.text  # the chain ends at a subject

@@ -79,7 +79,75 @@ def select(
         allowed = SAME_PASSAGE_MARGIN if c.passage_index == best.passage_index else margin
         if c.score >= best.score - max(margin, allowed) and not _is_duplicate(c, chosen, passages):
             chosen.append(c)
-    return chosen
+    return _with_antecedent(chosen, scored, limit)
+
+
+# A sentence that opens by pointing back ("Tegen deze achtergrond startte de gemeente …",
+# "Daarom …", "Dit leidde tot …") says half of what it means; the sentence before it says the
+# rest (the background, the reason, what "dit" is).
+_POINTS_BACK = re.compile(
+    r"^\W*(?:tegen\s+(?:deze|die|die\s+achtergrond|deze\s+achtergrond)\b|om\s+(?:die|deze)\s+"
+    r"reden\b|daarom|daardoor|hierdoor|hierom|dit\s+(?:is|was|leidde|leidt|betekent|"
+    r"heeft|zorgde|zorgt)\b|dat\s+(?:is|was|leidde|leidt|betekent|komt)\b)",
+    re.IGNORECASE,
+)
+
+
+# A sentence before such a one that itself opens with a pronoun still leans on the one before
+# it ("Zij namen bezit van woningen …"); the chain is followed this far back.
+_LEANS_BACK = re.compile(r"^\W*(?:zij|ze|hij|die|deze|dit|dat|daar|hier|hun|daarbij)\b", re.I)
+MAX_ANTECEDENTS = 3
+
+
+def _antecedents(sentence: Sentence, scored: list[Sentence]) -> list[Sentence]:
+    """The sentences before one in its passage that it leans on, nearest first."""
+    before = sorted(
+        (
+            c
+            for c in scored
+            if c.passage_index == sentence.passage_index
+            and c.end <= sentence.start
+            and c.selectable
+        ),
+        key=lambda c: -c.start,
+    )
+    chain: list[Sentence] = []
+    for c in before[:MAX_ANTECEDENTS]:
+        chain.append(c)
+        if not _LEANS_BACK.match(c.text):
+            break
+    return chain
+
+
+def _with_antecedent(chosen: list[Sentence], scored: list[Sentence], limit: int) -> list[Sentence]:
+    """With the predecessors of each chosen sentence of the best passage that points back to
+    them; they take the places of the weakest other sentences when the answer is full."""
+    if not chosen:
+        return chosen
+    best = chosen[0]
+
+    def key(c: Sentence) -> tuple[int, int]:
+        return (c.passage_index, c.start)
+
+    taken = {key(c) for c in chosen}
+    pointing = [
+        c for c in chosen if c.passage_index == best.passage_index and _POINTS_BACK.match(c.text)
+    ]
+    anchored = {key(best)} | {key(c) for c in pointing}
+    extra: list[Sentence] = []
+    for c in pointing:
+        for a in _antecedents(c, scored):
+            anchored.add(key(a))
+            if key(a) in taken:
+                break  # what it leans on is in the answer already, and stays
+            taken.add(key(a))
+            extra.append(a)
+    if not extra:
+        return chosen
+    kept = [c for c in chosen if key(c) in anchored]
+    others = [c for c in chosen if key(c) not in anchored]
+    room = max(limit - len(kept) - len(extra), 0)
+    return [*kept, *extra, *others[:room]]
 
 
 def order(chosen: list[Sentence]) -> list[Sentence]:
