@@ -157,3 +157,23 @@ def test_sentences_that_give_the_detail_are_scored_beyond_the_budget(assistant) 
     coaches = "drie coaches in dienst"
     assert not any(coaches in s.text for s in plain)
     assert any(coaches in s.text for s in wider)
+
+
+def test_a_start_question_is_not_answered_by_an_end_date() -> None:
+    question = "Wanneer is Back on Track gestart?"
+    slot = asked_slot(question)
+    assert slot is not None and slot.kind == "date" and slot.noun == "start"
+    assert not gives(
+        slot, "Back on Track is een tweejarig project dat in december 2022 afloopt.", question
+    )
+    assert gives(slot, "De gemeente zette Back on Track op, dat in 2020 van start ging.", question)
+    assert gives(slot, "Het project liep van 2020 tot en met 2022 en startte in januari.", question)
+    # a question about the end keeps every date
+    end_question = "In welk jaar loopt Back on Track af?"
+    end_slot = asked_slot(end_question)
+    assert end_slot is not None and end_slot.noun is None
+    assert gives(
+        end_slot,
+        "Back on Track is een tweejarig project dat in december 2022 afloopt.",
+        end_question,
+    )

@@ -120,6 +120,34 @@ _PERSON = re.compile(
 )
 
 
+# A question about when something began is not answered by when it ends: "Wanneer is X
+# gestart?" by "X is een tweejarig project dat in december 2022 afloopt".
+_START_Q = re.compile(
+    r"\b(?:gestart|begonnen|van\s+start|opgericht|opgezet|ingevoerd|gelanceerd|geopend|"
+    r"ingegaan|start|startte|begon|sinds\s+wanneer|vanaf\s+wanneer)\b",
+    re.I,
+)
+_END_WORDS = re.compile(
+    r"\b(?:afloopt|afliep|eindigt|eindigde|einddatum|stopt|stopte|beëindigd|afgerond|"
+    r"loopt\s+(?:tot|door\s+tot)|tot\s+en\s+met)\b",
+    re.I,
+)
+_START_WORDS = re.compile(
+    r"\b(?:gestart|start|startte|startten|begon|begonnen|begin|van\s+start|opgericht|opgezet|"
+    r"ingevoerd|gelanceerd|sinds|vanaf|ontstaan|ontstond|opgestart|in\s+het\s+leven)\b",
+    re.I,
+)
+
+
+def _gives_date(sentence: str, slot: Slot) -> bool:
+    """A year, month or date; for a start question not one the sentence only ties to an end."""
+    if not _DATE.search(sentence):
+        return False
+    if slot.noun == "start" and _END_WORDS.search(sentence):
+        return bool(_START_WORDS.search(sentence))
+    return True
+
+
 def asked_slot(question: str) -> Slot | None:
     """The detail the question asks for, or None when it asks for none of these."""
     if _PHONE_Q.search(question):
@@ -135,7 +163,7 @@ def asked_slot(question: str) -> Slot | None:
     if _FREQUENCY_Q.search(question):
         return Slot("frequency")
     if _DATE_Q.search(question):
-        return Slot("date")
+        return Slot("date", "start" if _START_Q.search(question) else None)
     if _PERSON_Q.search(question):
         return Slot("person")
     m = _COUNT_Q.search(question)
@@ -247,7 +275,7 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
     if slot.kind == "frequency":
         return bool(_FREQUENCY.search(sentence) or _TIME_UNIT.search(sentence))
     if slot.kind == "date":
-        return bool(_DATE.search(sentence))
+        return _gives_date(sentence, slot)
     if slot.kind == "percentage":
         return bool(_PERCENTAGE.search(sentence))
     if slot.kind == "phone":
