@@ -71,6 +71,28 @@ def uncovered_weight(
     return sum(weights[t] for t in missing) / total
 
 
+# No chunk holds this (the index's idf gives such a term its maximum), so its weight is the
+# weight of a word the corpus does not know.
+_NO_SUCH_TERM = "\x00"
+
+
+def unknown_weight(question: str, term_weight: TermWeight | None) -> float:
+    """Share (by term weight) of the question's content words that no chunk of the corpus
+    holds. Unlike `uncovered` (not in the top passages), better retrieval cannot fix these:
+    "Wat zegt de Opiumwet over …" when no document mentions the Opiumwet."""
+    if term_weight is None:
+        return 0.0
+    q_terms = set(content_terms(question, drop_question_words=True))
+    if not q_terms:
+        return 0.0
+    ceiling = term_weight(_NO_SUCH_TERM)
+    weights = {t: term_weight(t) for t in q_terms}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for w in weights.values() if w >= ceiling - 1e-9) / total
+
+
 def lacks_number(question: Question, scored: list[Sentence]) -> bool:
     """A number question whose best sentences hold no number is not answered by them, nor
     is a money question whose best sentences name no amount."""
@@ -111,6 +133,7 @@ ABSTENTION_FEATURES: tuple[str, ...] = (
     "best_dense",
     "missing_names",
     "uncovered",
+    "unknown",
     "lacks_number",
     "first_score",
     "score_gap",
@@ -134,6 +157,7 @@ def abstention_features(
         float(dense),
         float(len(missing_names(question.query, passages))),
         uncovered_weight(question.query, passages, term_weight),
+        unknown_weight(question.query, term_weight),
         float(lacks_number(question, scored)),
         float(first),
         float(gap),
