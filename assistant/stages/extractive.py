@@ -45,6 +45,11 @@ QUOTED_PASSAGES = 1
 # A question's asked detail (a number, a date, a name) missing from the first passage may be
 # quoted from another top passage whose sentence scores this close to the best sentence.
 SLOT_SWITCH_MARGIN = 0.05
+# A follow-up is searched and scored with the earlier turn's words beside its own, so the
+# earlier answer's sentences score higher than the detail now asked ("Wanneer is dat gestart?"
+# after "Wat maakt Knock and talk succesvol?": 0.94 against 1.02). 0.10 changed no figure in
+# the session-8 sweep of SLOT_SWITCH_MARGIN (evals/CALIBRATION.md).
+FOLLOWUP_SLOT_SWITCH_MARGIN = 0.10
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -107,7 +112,8 @@ class ExtractiveAnswerer:
             )
             elsewhere = best_giving(slot, everywhere, question.text)
             best = max(c.score for c in everywhere)
-            if elsewhere is not None and elsewhere.score >= best - SLOT_SWITCH_MARGIN:
+            margin = FOLLOWUP_SLOT_SWITCH_MARGIN if question.context else SLOT_SWITCH_MARGIN
+            if elsewhere is not None and elsewhere.score >= best - margin:
                 quoted = [request.passages[elsewhere.passage_index]]
                 scored = score_sentences(question, quoted, self.vectors, request.query_vector)
                 chosen = select(scored, quoted, question.is_list, request.given)
