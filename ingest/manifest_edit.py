@@ -165,12 +165,18 @@ def _find(path: Path, doc: TOMLDocument, doc_id: str) -> tuple[int, Table]:
     raise ManifestError(path, f"no [[document]] with id {doc_id!r}")
 
 
+def _last_key_index(body: list[tuple[Any, Any]]) -> int:
+    """Position of a block's last key in its body (-1 when it has none); what follows it are
+    the comments and blank lines that visually lead the next block."""
+    return max((i for i, (key, _) in enumerate(body) if key is not None), default=-1)
+
+
 def _tail(table: Table, after_blank: bool) -> list[Comment | Whitespace]:
     """The comments and blank lines after a block's last key: visually, they lead the next
     block (or end the file). Its leading blank lines are dropped where they would land after
     a blank line already (two blank lines where the file had one)."""
     body = table.value.body
-    last_key = max((i for i, (key, _) in enumerate(body) if key is not None), default=-1)
+    last_key = _last_key_index(body)
     items = [item for _, item in body[last_key + 1 :] if isinstance(item, (Comment, Whitespace))]
     while after_blank and items and isinstance(items[0], Whitespace):
         items.pop(0)
@@ -183,7 +189,7 @@ def _insert_key(tables: AoT, index: int, key: str, value: str) -> None:
     between them, the new key, then the comments that trailed its last key."""
     table = tables[index]
     body = table.value.body
-    last_key = max((i for i, (k, _) in enumerate(body) if k is not None), default=-1)
+    last_key = _last_key_index(body)
     rebuilt = tomlkit.table()
     rebuilt.trivia.indent = table.trivia.indent
     rebuilt.trivia.comment_ws = table.trivia.comment_ws

@@ -13,7 +13,7 @@ the measured trade-offs are in evals/CALIBRATION.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.stages.answerer import TermWeight
 from assistant.stages.candidates import Sentence
@@ -51,24 +51,32 @@ def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
     return [n for n in _names(question) if (n[:-1] if len(n) >= 6 else n) not in haystack]
 
 
+def _weight_share(
+    question: str, term_weight: TermWeight | None, missing: Callable[[str, float], bool]
+) -> float:
+    """Share (by term weight) of the question's content words for which missing(term, weight)
+    holds; 0.0 without term weights or content words."""
+    if term_weight is None:
+        return 0.0
+    weights = {t: term_weight(t) for t in set(content_terms(question, drop_question_words=True))}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if missing(t, w)) / total
+
+
 def uncovered_weight(
     question: str, passages: Sequence[Passage], term_weight: TermWeight | None
 ) -> float:
     """Share (by term weight) of the question's content words that no passage contains."""
-    if term_weight is None:
-        return 0.0
-    q_terms = set(content_terms(question, drop_question_words=True))
-    if not q_terms:
-        return 0.0
     held: set[str] = set()
     for p in passages:
         held.update(content_terms(f"{p.title} {p.section} {p.text}"))
-    weights = {t: term_weight(t) for t in q_terms}
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    missing = [t for t in q_terms if t not in held and not any(same_stem(t, h) for h in held)]
-    return sum(weights[t] for t in missing) / total
+    return _weight_share(
+        question,
+        term_weight,
+        lambda t, _w: t not in held and not any(same_stem(t, h) for h in held),
+    )
 
 
 # No chunk holds this (the index's idf gives such a term its maximum), so its weight is the
@@ -82,15 +90,8 @@ def unknown_weight(question: str, term_weight: TermWeight | None) -> float:
     "Wat zegt de Opiumwet over …" when no document mentions the Opiumwet."""
     if term_weight is None:
         return 0.0
-    q_terms = set(content_terms(question, drop_question_words=True))
-    if not q_terms:
-        return 0.0
     ceiling = term_weight(_NO_SUCH_TERM)
-    weights = {t: term_weight(t) for t in q_terms}
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    return sum(w for w in weights.values() if w >= ceiling - 1e-9) / total
+    return _weight_share(question, term_weight, lambda _t, w: w >= ceiling - 1e-9)
 
 
 def lacks_number(question: Question, scored: list[Sentence]) -> bool:
