@@ -44,8 +44,11 @@ STOPWORDS = frozenset(w.lower() for w in STOPWORDS_DUTCH) | {
 _stemmer = Stemmer.Stemmer("dutch")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lowercase and strip accents so "één" and "een", "België" and "Belgie" meet."""
+    """Lowercase and strip accents so "één" and "een", "België" and "Belgie" meet. Cached:
+    the same passages are folded for every question they come back for (a tenth of a warm
+    ask's time went here)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

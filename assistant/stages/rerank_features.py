@@ -137,10 +137,6 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(content_terms(text))
 
 
-def _has(term: str, terms: frozenset[str]) -> bool:
-    return term in terms or any(same_stem(term, t) for t in terms)
-
-
 def _question_names(question: str) -> list[str]:
     """Capitalised words after the first: places, organisations, programmes."""
     return [
@@ -149,22 +145,44 @@ def _question_names(question: str) -> list[str]:
 
 
 class _Weights:
-    """idf-weighted coverage of the question's terms, plain and contrastive."""
+    """idf-weighted coverage of the question's terms, plain and contrastive.
+
+    Which question terms a passage word stands for (`same_stem`) is worked out once per word
+    and question: the thirty candidates share most of their words, and comparing every
+    question term with every word of every sentence was most of a warm ask's time."""
 
     def __init__(self, terms: list[str], idf: TermWeight, candidate_terms: list[frozenset[str]]):
         self.terms = terms
         self.idf = {t: idf(t) for t in terms}
         self.total = sum(self.idf.values()) or 1.0
+        self._asked_by: dict[str, frozenset[str]] = {}
+        self._matched_in: dict[frozenset[str], frozenset[str]] = {}
         n = max(len(candidate_terms), 1)
-        held = {t: sum(1 for ts in candidate_terms if _has(t, ts)) / n for t in terms}
+        held = {t: sum(1 for ts in candidate_terms if t in self.matched(ts)) / n for t in terms}
         self.contrast = {t: self.idf[t] * (1.0 - held[t]) for t in terms}
         self.contrast_total = sum(self.contrast.values()) or 1.0
 
+    def matched(self, terms: frozenset[str]) -> frozenset[str]:
+        """The question terms that `terms` hold, exactly or as the same stem."""
+        found = self._matched_in.get(terms)
+        if found is None:
+            hit: set[str] = set()
+            for word in terms:
+                asked = self._asked_by.get(word)
+                if asked is None:
+                    asked = frozenset(t for t in self.terms if same_stem(t, word))
+                    self._asked_by[word] = asked
+                hit |= asked
+            found = self._matched_in[terms] = frozenset(hit)
+        return found
+
     def coverage(self, terms: frozenset[str]) -> float:
-        return sum(self.idf[t] for t in self.terms if _has(t, terms)) / self.total
+        found = self.matched(terms)
+        return sum(self.idf[t] for t in self.terms if t in found) / self.total
 
     def contrast_coverage(self, terms: frozenset[str]) -> float:
-        return sum(self.contrast[t] for t in self.terms if _has(t, terms)) / self.contrast_total
+        found = self.matched(terms)
+        return sum(self.contrast[t] for t in self.terms if t in found) / self.contrast_total
 
 
 def _gives_kind(question: Question, sentence: str, asked_words: set[str]) -> bool:
