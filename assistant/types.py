@@ -48,7 +48,9 @@ class FollowupSignals:
     next_chunks: tuple[str, ...] = ()
 
 
-SlotKind = Literal["count", "duration", "frequency", "date", "percentage", "phone", "person", "age"]
+SlotKind = Literal[
+    "count", "duration", "frequency", "date", "percentage", "phone", "person", "age", "amount"
+]
 
 
 @dataclass(frozen=True)

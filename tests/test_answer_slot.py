@@ -30,6 +30,9 @@ from assistant.types import Slot
         ("Hoeveel jaar geleden startte het project Knock and talk?", "date"),
         ("Hoeveel weken duurt het traject?", "duration"),
         ("Hoeveel keer per jaar komt het overleg bijeen?", "frequency"),
+        ("Hoeveel geld krijgt een gemeente?", "amount"),
+        ("Hoe groot is het budget van het landelijk programma?", "amount"),
+        ("kosten e-learning signaalherkenning RIEC", "amount"),
     ],
 )
 def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) -> None:
@@ -43,7 +46,7 @@ def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) ->
         "Wat is knock and talk?",
         "Wanneer mag de burgemeester een drugspand sluiten?",  # a condition, not a date
         "Wie zitten er in het casusoverleg?",  # a list of parties, not one person's name
-        "Hoeveel geld krijgt een gemeente?",  # money has its own check
+        "Waarom helpt een klein vrij besteedbaar budget bij het ketenhuis?",  # a reason
         "Waarom is samenwerken lastig?",
     ],
 )
@@ -86,6 +89,10 @@ def test_each_kind_recognises_its_detail() -> None:
     assert gives(Slot("frequency"), "Elk kwartaal komt de overlegtafel bijeen.", "")
     assert gives(Slot("phone"), "Bel het meldpunt op 030-1234567.", "")
     assert not gives(Slot("phone"), "Het meldpunt is in 2018 opgericht.", "")
+    assert gives(Slot("amount"), "Het Rijk trekt er € 2,5 miljoen voor uit.", "")
+    assert not gives(
+        Slot("amount"), "Het programma ondersteunt de 32 Zorg- en Veiligheidshuizen.", ""
+    )
 
 
 def test_a_person_is_a_name_the_question_does_not_already_hold() -> None:
@@ -112,6 +119,16 @@ def test_a_count_the_documents_do_not_give_is_refused_with_a_notice(assistant) -
     assert answer.abstained
     assert not answer.citations
     assert any("aantal" in n for n in answer.notices)
+
+
+def test_a_budget_question_is_not_answered_by_a_count(assistant) -> None:
+    """The programme's passages count the 32 houses and date its start; none names its
+    budget, so a quote from them would not answer the question."""
+    answer = assistant.ask(
+        "Hoe groot is het budget van het landelijk programma Zorg- en Veiligheidshuizen?"
+    )
+    assert answer.abstained
+    assert any("bedrag" in n for n in answer.notices)
 
 
 def test_a_count_the_documents_give_is_answered_with_it(assistant) -> None:

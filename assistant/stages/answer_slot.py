@@ -9,7 +9,8 @@ choice prefers a sentence that gives it (stages/compose.py).
 
 Each slot is read from the question's wording alone (regular expressions over Dutch question
 shapes); a question that asks for no such detail has no slot and is never gated here.
-Money questions keep their own check (question_type.asks_for_amount).
+A money question ("Wat kost …", "Hoe groot is het budget …") asks for an amount
+(question_type.asks_for_amount): "32 Zorg- en Veiligheidshuizen" does not answer it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.stages.candidates import Sentence
+from assistant.stages.question_type import asks_for_amount, gives_amount
 from assistant.types import Slot, SlotKind
 from foundation.lexical import STOPWORDS, content_terms, same_stem, words
 
@@ -166,6 +168,8 @@ def asked_slot(question: str) -> Slot | None:
         return Slot("date", "start" if _START_Q.search(question) else None)
     if _PERSON_Q.search(question):
         return Slot("person")
+    if asks_for_amount(question):
+        return Slot("amount")
     m = _COUNT_Q.search(question)
     if m:
         phrase = m.group("noun") or m.group("bare") or ""
@@ -282,6 +286,8 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
         return bool(_PHONE.search(sentence))
     if slot.kind == "age":
         return bool(_AGE.search(sentence))
+    if slot.kind == "amount":
+        return gives_amount(sentence)
     return _gives_person(sentence, question)
 
 
@@ -304,6 +310,7 @@ _ASKED_NAME: dict[SlotKind, str] = {
     "phone": "een telefoonnummer",
     "person": "de naam van de gevraagde persoon",
     "age": "de gevraagde leeftijd",
+    "amount": "het gevraagde bedrag",
 }
 
 

@@ -37,6 +37,7 @@ from assistant.stages.compose import (
 )
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
+from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage
 
@@ -161,9 +162,12 @@ class ExtractiveAnswerer:
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
-        if confidence < self.abstention.threshold:
+        laws = unnamed_laws(question.query, (f"{p.title} {p.section} {p.text}" for p in cited))
+        if confidence < self.abstention.threshold or laws:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
+            if laws and confidence >= self.abstention.threshold:
+                refused.notices.append(missing_law_notice(laws))
             return refused
         return Answer(
             question=question.query,
