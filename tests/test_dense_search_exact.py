@@ -38,10 +38,14 @@ def test_dense_top_40_is_the_exact_cosine_top_40(assistant) -> None:
     missed = {}
     for question in _questions(120):
         query = np.asarray(index.query_vector(question), dtype=np.float32)
-        exact = {ids[i] for i in np.argsort(-(vectors @ query))[:DEPTH]}
+        scores = vectors @ query
+        ranked = np.argsort(-scores)
+        cut = scores[ranked[DEPTH]]  # the best chunk outside the exact top 40
         found = {cid for cid, _ in index.dense(query, DEPTH)}
-        if exact - found:
-            missed[question] = len(exact - found)
+        # a chunk tied with the one after the cut may be swapped for it
+        lost = [ids[i] for i in ranked[:DEPTH] if ids[i] not in found and scores[i] > cut + 1e-6]
+        if lost:
+            missed[question] = len(lost)
     assert not missed, missed
 
 
