@@ -162,11 +162,12 @@ class ExtractiveAnswerer:
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
+        confident = confidence >= self.abstention.threshold
         laws = unnamed_laws(question.query, (f"{p.title} {p.section} {p.text}" for p in cited))
-        if confidence < self.abstention.threshold or laws:
+        if not confident or laws:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
-            if laws and confidence >= self.abstention.threshold:
+            if confident:
                 refused.notices.append(missing_law_notice(laws))
             return refused
         return Answer(

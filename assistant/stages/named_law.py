@@ -67,8 +67,8 @@ def unnamed_laws(question: str, texts: Iterable[str]) -> list[NamedLaw]:
     laws = named_laws(question)
     if not laws:
         return []
-    haystack = fold(" ".join(texts))
-    return [] if any(law.pattern.search(haystack) for law in laws) else laws
+    folded = [fold(text) for text in texts]  # fold() caches each passage's text
+    return [] if any(law.pattern.search(t) for law in laws for t in folded) else laws
 
 
 def missing_law_notice(laws: list[NamedLaw]) -> str:

@@ -47,7 +47,8 @@ def _names(question: str) -> list[str]:
 
 def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
     """Names of the question that no passage mentions (plural endings tolerated)."""
-    haystack = fold(" ".join(f"{p.title} {p.section} {p.text}" for p in passages))
+    # folded passage by passage: fold() caches each passage, not one string per question
+    haystack = " ".join(fold(f"{p.title} {p.section} {p.text}") for p in passages)
     return [n for n in _names(question) if (n[:-1] if len(n) >= 6 else n) not in haystack]
 
 
