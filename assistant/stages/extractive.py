@@ -38,6 +38,7 @@ from assistant.stages.compose import (
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
+from assistant.stages.named_place import missing_place_notice, unnamed_places
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage
 
@@ -163,12 +164,15 @@ class ExtractiveAnswerer:
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
         confident = confidence >= self.abstention.threshold
-        laws = unnamed_laws(question.query, (f"{p.title} {p.section} {p.text}" for p in cited))
-        if not confident or laws:
+        cited_texts = [f"{p.title} {p.section} {p.text}" for p in cited]
+        laws = unnamed_laws(question.query, cited_texts)
+        places = [] if laws else unnamed_places(question.query, cited_texts)
+        if not confident or laws or places:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
             if confident:
-                refused.notices.append(missing_law_notice(laws))
+                notice = missing_law_notice(laws) if laws else missing_place_notice(places)
+                refused.notices.append(notice)
             return refused
         return Answer(
             question=question.query,
