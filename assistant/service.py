@@ -27,7 +27,13 @@ from assistant.stages.rerank import (
     reranker_from_setting,
     top,
 )
-from assistant.stages.retrieve import CONTEXT_WEIGHTS, ContextWeights, following_passage, retrieve
+from assistant.stages.retrieve import (
+    CONTEXT_WEIGHTS,
+    ContextWeights,
+    following_passage,
+    preceding_passage,
+    retrieve,
+)
 from assistant.stages.understand import understand
 from assistant.types import Answer, AnswerMode, Passage, Question
 from foundation.settings import Settings
@@ -180,6 +186,7 @@ class Assistant:
             term_weight=index.bm25.idf,
             given=conversation.given_sentences() if conversation is not None else frozenset(),
             next_passage=lambda passage: following_passage(index, passage),
+            previous_passage=lambda passage: preceding_passage(index, passage),
         )
         answer = self._answer(request, on_token, mode or self.default_mode)
         if not answer.abstained:

@@ -32,7 +32,8 @@ class AnswerRequest:
     query_vector: the question's embedding (retrieval computed it); term_weight: see above;
     given: sentence keys (stages/compose.sentence_key) that earlier answers in the
     conversation quoted; next_passage: the chunk after a passage in its document (None at
-    the end), so a list cut off from its lead can be continued."""
+    the end), so a list cut off from its lead can be continued; previous_passage: the chunk
+    before it, so a sentence that continues across the border gets what it continues."""
 
     question: Question
     passages: list[Passage]
@@ -40,6 +41,7 @@ class AnswerRequest:
     term_weight: TermWeight | None = None
     given: Collection[str] = field(default_factory=frozenset)
     next_passage: Callable[[Passage], Passage | None] | None = None
+    previous_passage: Callable[[Passage], Passage | None] | None = None
 
 
 class Answerer(Protocol):

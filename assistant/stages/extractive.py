@@ -39,6 +39,7 @@ from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_s
 from assistant.stages.list_items import continue_lists, focus_on_list
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
+from assistant.stages.previous_chunk import with_previous_sentence
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage
 
@@ -161,6 +162,9 @@ class ExtractiveAnswerer:
         if question.is_list:
             ordered = focus_on_list(ordered)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
+        ordered, cited = with_previous_sentence(
+            question.query, ordered, cited, request.previous_passage
+        )
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
         confident = confidence >= self.abstention.threshold

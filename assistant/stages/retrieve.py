@@ -150,6 +150,13 @@ def following_passage(index: IndexReader, passage: Passage) -> Passage | None:
     return to_passage(after, index) if after is not None else None
 
 
+def preceding_passage(index: IndexReader, passage: Passage) -> Passage | None:
+    """The chunk before passage in its document, as a passage (no retrieval scores)."""
+    chunk = index.chunks.get(passage.chunk_id)
+    before = index.neighbour(chunk, -1) if chunk is not None else None
+    return to_passage(before, index) if before is not None else None
+
+
 def _same_section(a: str, b: str) -> bool:
     """One heading path lies within the other (a quote's subsection, its chapter)."""
     pa, pb = [p.strip() for p in split_path(a)], [p.strip() for p in split_path(b)]
