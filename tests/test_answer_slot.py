@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.stages.answer_slot import asked_slot, gives, missing_notice
+from assistant.stages.answer_slot import (
+    asked_slot,
+    gives,
+    gives_asked_quantity,
+    missing_notice,
+)
 from assistant.types import Slot
 
 
@@ -194,3 +199,33 @@ def test_a_start_question_is_not_answered_by_an_end_date() -> None:
         "Back on Track is een tweejarig project dat in december 2022 afloopt.",
         end_question,
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Hoe vaak komt het team bij elkaar?", "Het team komt tweewekelijks bij elkaar.", True),
+        ("Hoe vaak komt het team bij elkaar?", "Er is elk kwartaal een bestuurlijk overleg.", True),
+        ("Hoe vaak komt het team bij elkaar?", "Het team overlegt eens per maand.", True),
+        ("Hoe vaak komt het team bij elkaar?", "Het team komt regelmatig bij elkaar.", False),
+        ("Hoe vaak komt het team bij elkaar?", "Het team bestaat uit vijf partners.", False),
+        ("Hoe lang duurt het project?", "Back on Track is een tweejarig project.", True),
+        ("Hoe lang duurt het project?", "Het project wordt door de gemeente betaald.", False),
+        ("Hoe lang duurt het project?", "Het project is voor minderjarige daders.", False),
+        ("Wie leidt het project?", "Het projectteam komt tweewekelijks bij elkaar.", False),
+    ],
+)
+def test_how_often_or_how_long_is_answered_in_words(
+    question: str, sentence: str, expected: bool
+) -> None:
+    """ "tweewekelijks" answers a "Hoe vaak …?" without a digit; a vague "regelmatig" does not,
+    because this overrules the number check of the abstention."""
+    assert gives_asked_quantity(asked_slot(question), sentence) is expected
+
+
+def test_a_frequency_in_words_is_not_refused_for_want_of_a_number(assistant) -> None:
+    """The Wijkrechtbank's projectteam meets "tweewekelijks": the question was refused because
+    no sentence held a digit."""
+    answer = assistant.ask("Hoe vaak komt het projectteam van de Wijkrechtbank bij elkaar?")
+    assert not answer.abstained
+    assert any("tweewekelijks" in c.quote for c in answer.citations)

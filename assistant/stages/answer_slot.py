@@ -141,6 +141,34 @@ _START_WORDS = re.compile(
 )
 
 
+# How often, said without a number: "Het projectteam komt tweewekelijks bij elkaar",
+# "maandelijks overleg", "elk kwartaal". Stricter than _FREQUENCY (no "regelmatig",
+# "structureel"), because it overrules the number check of the abstention
+# (gives_asked_quantity), which a vague "regelmatig" should not pass.
+_PERIODIC = re.compile(
+    r"\b(?:(?:twee|drie|half)?(?:wekelijks|maandelijks|jaarlijks|dagelijks)|"
+    r"(?:elk|elke|iedere|ieder|eens\s+per|per|om\s+de)\s+(?:\w+\s+)?"
+    r"(?:dag|week|weken|maand|maanden|kwartaal|jaar|jaren)|kwartaal\w*)\b",
+    re.I,
+)
+
+
+# "-jarig" words that name an age group, not how long something lasts
+_NOT_A_DURATION = re.compile(r"(?:minder|meerder)jarige?", re.I)
+
+
+def gives_asked_quantity(slot: Slot | None, sentence: str) -> bool:
+    """A "Hoe vaak …?" or "Hoe lang …?" answered in words ("tweewekelijks", "een tweejarig
+    project"), which the plain number check (relevance.lacks_number) would not see."""
+    if slot is None:
+        return False
+    if slot.kind == "frequency":
+        return bool(_PERIODIC.search(sentence))
+    if slot.kind == "duration":
+        return any(not _NOT_A_DURATION.fullmatch(m.group()) for m in _TIME_UNIT.finditer(sentence))
+    return False
+
+
 def _gives_date(sentence: str, slot: Slot) -> bool:
     """A year, month or date; for a start question not one the sentence only ties to an end."""
     if not _DATE.search(sentence):

@@ -101,17 +101,22 @@ def _typed(
     signals: FollowupSignals | None = None,
 ) -> Question:
     kind_of = query if kind_of is None else kind_of
+    slot = asked_slot(kind_of)
+    # "Hoe vaak …?" and "Hoe lang …?" are answered in words as often as in numbers
+    # ("tweewekelijks", "een tweejarig project"): their slot says what answers them
+    # (relevance.lacks_number reads it), so they are not number questions
+    in_words = slot is not None and slot.kind in ("frequency", "duration")
     return Question(
         text=text,
         query=query,
         is_list=is_list_question(kind_of),
-        asks_number=asks_for_number(kind_of),
+        asks_number=asks_for_number(kind_of) and not in_words,
         asks_amount=asks_for_amount(kind_of),
         definition_subject=definition_subject(query) if signals is None else None,
         asks_when=asks_when(kind_of),
         asks_who=asks_who(kind_of),
         asks_why=asks_why(kind_of),
-        slot=asked_slot(kind_of),
+        slot=slot,
         parts=question_parts(query),
         context=context,
         signals=signals,
