@@ -157,6 +157,12 @@ _PERIODIC = re.compile(
 _NOT_A_DURATION = re.compile(r"(?:minder|meerder)jarige?", re.I)
 
 
+def answered_in_words(slot: Slot | None) -> bool:
+    """A "Hoe vaak …?" or "Hoe lang …?": answered in words as often as in numbers, so not a
+    number question (understand reads this; relevance.lacks_number asks gives_asked_quantity)."""
+    return slot is not None and slot.kind in ("frequency", "duration")
+
+
 def gives_asked_quantity(slot: Slot | None, sentence: str) -> bool:
     """A "Hoe vaak …?" or "Hoe lang …?" answered in words ("tweewekelijks", "een tweejarig
     project"), which the plain number check (relevance.lacks_number) would not see."""

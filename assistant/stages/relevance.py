@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.stages.answer_slot import gives_asked_quantity
+from assistant.stages.answer_slot import answered_in_words, gives_asked_quantity
 from assistant.stages.answerer import TermWeight
 from assistant.stages.candidates import Sentence
 from assistant.stages.evidence import W_LEX
@@ -100,7 +100,7 @@ def lacks_number(question: Question, scored: list[Sentence]) -> bool:
     """A number question whose best sentences hold no number is not answered by them, nor
     is a money question whose best sentences name no amount, nor a "Hoe vaak/lang …?" whose
     best sentences give no number and no frequency or duration in words."""
-    in_words = question.slot is not None and question.slot.kind in ("frequency", "duration")
+    in_words = answered_in_words(question.slot)
     if NUMBER_CHECK_TOP <= 0 or not (question.asks_number or question.asks_amount or in_words):
         return False
     best = sorted(scored, key=lambda c: -c.score)[:NUMBER_CHECK_TOP]

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from assistant.stages.answer_slot import asked_slot
+from assistant.stages.answer_slot import answered_in_words, asked_slot
 from assistant.stages.context import context_of, lean_of, search_text
 from assistant.stages.question_type import (
     asks_for_amount,
@@ -102,10 +102,7 @@ def _typed(
 ) -> Question:
     kind_of = query if kind_of is None else kind_of
     slot = asked_slot(kind_of)
-    # "Hoe vaak …?" and "Hoe lang …?" are answered in words as often as in numbers
-    # ("tweewekelijks", "een tweejarig project"): their slot says what answers them
-    # (relevance.lacks_number reads it), so they are not number questions
-    in_words = slot is not None and slot.kind in ("frequency", "duration")
+    in_words = answered_in_words(slot)
     return Question(
         text=text,
         query=query,
