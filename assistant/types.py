@@ -49,7 +49,17 @@ class FollowupSignals:
 
 
 SlotKind = Literal[
-    "count", "duration", "frequency", "date", "percentage", "phone", "person", "age", "amount"
+    "count",
+    "duration",
+    "frequency",
+    "date",
+    "percentage",
+    "phone",
+    "person",
+    "age",
+    "amount",
+    "place",
+    "members",
 ]
 
 

@@ -12,6 +12,7 @@ from assistant.stages.answer_slot import (
     gives,
     gives_asked_quantity,
     missing_notice,
+    refuses_without,
 )
 from assistant.types import Slot
 
@@ -38,6 +39,12 @@ from assistant.types import Slot
         ("Hoeveel geld krijgt een gemeente?", "amount"),
         ("Hoe groot is het budget van het landelijk programma?", "amount"),
         ("kosten e-learning signaalherkenning RIEC", "amount"),
+        ("In welke gemeenten draaien de pilots?", "place"),
+        ("Welke tien pilotgemeenten deden mee?", "place"),
+        ("Welke gemeente zet zorg en veiligheid samen in één kantoorruimte?", "place"),
+        ("Wie zitten er in het projectteam van de Wijkrechtbank?", "members"),
+        ("Uit wie bestaat het kernteam?", "members"),
+        ("Welke partijen nemen deel aan het casusoverleg?", "members"),
     ],
 )
 def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) -> None:
@@ -50,9 +57,11 @@ def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) ->
     [
         "Wat is knock and talk?",
         "Wanneer mag de burgemeester een drugspand sluiten?",  # a condition, not a date
-        "Wie zitten er in het casusoverleg?",  # a list of parties, not one person's name
+        "Wie zit de stuurgroep voor?",  # who chairs it
         "Waarom helpt een klein vrij besteedbaar budget bij het ketenhuis?",  # a reason
         "Waarom is samenwerken lastig?",
+        "Welke rol hebben gemeenten bij de aanpak?",  # a role, not a place
+        "Welke gemeentelijke afdelingen werken samen?",
     ],
 )
 def test_questions_without_such_a_detail_have_no_slot(question: str) -> None:
@@ -108,6 +117,26 @@ def test_a_person_is_a_name_the_question_does_not_already_hold() -> None:
     assert not gives(person, "De burgemeester van Enschede spreekt van Duitse problemen.", question)
     # the documents saying there is none answers the question too
     assert gives(person, "Het is geen project en heeft geen projectleider.", question)
+
+
+def test_a_place_is_one_the_question_does_not_already_name() -> None:
+    question = "In welke gemeenten draaien de pilots van de Tilburgse aanpak?"
+    place = Slot("place")
+    assert gives(place, "In Almelo is het AVE-model met succes geïmplementeerd.", question)
+    assert gives(place, "Voorbeeld gemeente Westland: artikel in de APV opgenomen.", question)
+    assert not gives(place, "Er draaien pilots in verschillende gemeenten.", question)
+    # "Tilburgse" in the question names Tilburg already
+    assert not gives(place, "De aanpak wordt uitgebreid naar andere gebieden in Tilburg.", question)
+
+
+def test_a_group_is_made_of_its_members() -> None:
+    members = Slot("members")
+    assert gives(members, "Het projectteam bestaat uit vertegenwoordigers van de rechtbank.", "")
+    assert gives(members, "In het huis participeren het OM en de gemeente.", "")
+    assert gives(members, "Aan het overleg nemen politie, OM en zorgaanbieders deel.", "")
+    assert not gives(members, "Het projectteam komt tweewekelijks bij elkaar voor overleg.", "")
+    # a group's make-up is said in too many ways for its absence to refuse the answer
+    assert not refuses_without(members) and refuses_without(Slot("place"))
 
 
 def test_the_notice_names_what_is_missing_in_dutch() -> None:
@@ -229,3 +258,40 @@ def test_a_frequency_in_words_is_not_refused_for_want_of_a_number(assistant) -> 
     answer = assistant.ask("Hoe vaak komt het projectteam van de Wijkrechtbank bij elkaar?")
     assert not answer.abstained
     assert any("tweewekelijks" in c.quote for c in answer.citations)
+
+
+def test_a_place_question_answered_without_a_place_is_refused(assistant) -> None:
+    """The Multiproblematiek passage says only that its pilots run "in verschillende
+    gemeenten": quoting that answers nothing a staff member asked."""
+    answer = assistant.ask(
+        "In welke gemeenten draaien de pilots van het deeltraject Multiproblematiek?"
+    )
+    assert answer.abstained
+    assert any("gemeente of plaats" in n for n in answer.notices)
+
+
+def test_a_place_question_gets_the_sentence_naming_the_place(assistant) -> None:
+    """AVE passages open on what the model does; the answer must name where it is used
+    (Leeuwarden in the ledenbrief, Almelo in the wegwijzer)."""
+    question = "In welke gemeenten wordt met AVE als escalatiemodel gewerkt?"
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert any(gives(Slot("place"), c.quote, question) for c in answer.citations)
+    assert any(p in c.quote for c in answer.citations for p in ("Leeuwarden", "Almelo"))
+
+
+def test_a_frequency_in_words_below_the_best_sentences_still_counts(assistant) -> None:
+    """The Wvggz passage's "regionaal kwartaaloverleg" is its fourth-best sentence, outside the
+    number check's top three: the question was refused."""
+    answer = assistant.ask("Hoe vaak is er onder de Wvggz regionaal overleg en met welke partijen?")
+    assert not answer.abstained
+    assert any("kwartaal" in c.quote for c in answer.citations)
+
+
+def test_a_members_question_quotes_who_the_group_is_made_of(assistant) -> None:
+    """The first passage of the Wijkrechtbank's "Organisatie en samenwerking" says how often
+    the projectteam meets; the one before it says who is in it."""
+    answer = assistant.ask("Wie zitten er in het projectteam van de Wijkrechtbank?")
+    assert not answer.abstained
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "bestaat uit vertegenwoordigers" in quotes and "tweewekelijks" not in quotes

@@ -2,7 +2,8 @@
 
 "Hoeveel gezinnen doen mee?" is not answered by "De gemeente heeft drie coaches in dienst",
 "In welk jaar is X gestart?" not by a sentence without a year, "Wie is de projectleider?" not
-by one without a person's name, however well the rest of the sentence matches. A staff member
+by one without a person's name, "In welke gemeenten draaien de pilots?" not by "in
+verschillende gemeenten", however well the rest of the sentence matches. A staff member
 who pastes such a quote into a memo has a wrong answer, so an answer whose quoted sentences
 hold none of the asked detail is better refused (stages/extractive.py), and the sentence
 choice prefers a sentence that gives it (stages/compose.py).
@@ -20,9 +21,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.stages.candidates import Sentence
+from assistant.stages.named_place import named_places
 from assistant.stages.question_type import asks_for_amount, gives_amount
 from assistant.types import Slot, SlotKind
-from foundation.lexical import STOPWORDS, content_terms, same_stem, words
+from foundation.lexical import STOPWORDS, content_terms, fold, same_stem, words
 
 # How many words after its number a counted noun may stand ("26 gemeenten", "300 van de
 # aangesloten gemeenten"). Before the number only after "aantal" ("het aantal gemeenten is
@@ -68,6 +70,35 @@ _PERSON_Q = re.compile(
     r"directeur|coördinator|coordinator|trekker|minister|programmamanager|kwartiermaker|"
     r"wijkagent|initiatiefnemer|auteur|contactpersoon|leider|manager)s?\b"
     r"|hoe\s+(?:heet|heten)\s+(?:de|het)\b)",
+    re.I,
+)
+# "Welke gemeente …", "In welke (tien) gemeenten …", "Welke pilotgemeenten …": the answer
+# names a municipality or town. Between "welke" and the noun at most a number or an adjective
+# ("welke andere gemeenten"), so "Welke rol hebben gemeenten" asks for a role.
+_PLACE_Q = re.compile(
+    rf"\bwelke\s+(?:(?:\d+|{_NUMBER_WORDS}|\w+e)\s+)?"
+    r"(?:\w*gemeenten?|steden|stad|plaatsen|plaats)\b",
+    re.I,
+)
+# "Wie zitten er in het projectteam?", "Uit wie bestaat het kernteam?", "Welke partijen nemen
+# deel aan het overleg?": the answer says who the group is made of. Not "Wie zit de stuurgroep
+# voor?" (who chairs it, a person).
+_MEMBERS_Q = re.compile(
+    _QUESTION_PREFIX + r"(?:wie\s+(?:zitten|zit|zaten)\s+(?:er\s+)?(?:allemaal\s+)?(?:in|aan|bij)\b"
+    r"|wie\s+(?:nemen|namen|doen|deden)\s+(?:er\s+)?(?:\w+\s+){0,5}?(?:deel|mee)\b"
+    r"|wie\s+zijn\s+(?:er\s+)?(?:lid\s+van|vertegenwoordigd|betrokken\s+bij)\b"
+    r"|uit\s+wie\s+bestaa?t"
+    r"|welke\s+(?:partijen|organisaties|partners|instanties|ketenpartners)\s+"
+    r"(?:zitten|zaten|nemen|namen|participeren|doen|zijn\s+(?:er\s+)?(?:lid|vertegenwoordigd)))",
+    re.I,
+)
+# A sentence that says what a group is made of.
+_MEMBERS = re.compile(
+    r"\b(?:bestaat|bestaan|bestond|bestonden)\s+(?:\w+\s+){0,2}?uit\b|\bbestaande\s+uit\b"
+    r"|\bsamengesteld\s+uit\b|\bvertegenwoordigers\s+van\b|\bparticiperen\b"
+    r"|\b(?:neemt|nemen|namen)\s+(?:[\w,()-]+\s+){0,8}?deel\b"
+    r"|\bschuiven\s+(?:[\w,()-]+\s+){0,8}?aan\b"
+    r"|\bzitten\s+(?:\w+\s+){0,4}?(?:in|aan\s+tafel)\b|\bleden\s+(?:zijn|van)\b",
     re.I,
 )
 _COUNT_Q = re.compile(
@@ -202,6 +233,10 @@ def asked_slot(question: str) -> Slot | None:
         return Slot("date", "start" if _START_Q.search(question) else None)
     if _PERSON_Q.search(question):
         return Slot("person")
+    if _MEMBERS_Q.search(question):
+        return Slot("members")
+    if _PLACE_Q.search(question):
+        return Slot("place")
     if asks_for_amount(question):
         return Slot("amount")
     m = _COUNT_Q.search(question)
@@ -304,6 +339,16 @@ def _gives_person(sentence: str, question: str) -> bool:
     return False
 
 
+def _gives_place(sentence: str, question: str) -> bool:
+    """A place (stages/named_place.py) the question does not already name: "in verschillende
+    gemeenten" names none, "Voor het deeltraject Multiproblematiek in Utrecht" one."""
+    folded = fold(question)
+    # "de Tilburgse familieaanpak" names Tilburg: an adjective or compound of the place counts
+    return any(
+        not re.search(rf"(?<!\w){re.escape(fold(p))}", folded) for p in named_places(sentence)
+    )
+
+
 def gives(slot: Slot, sentence: str, question: str) -> bool:
     """Does the sentence hold the detail the slot asks for?"""
     if slot.kind == "count":
@@ -322,6 +367,10 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
         return bool(_AGE.search(sentence))
     if slot.kind == "amount":
         return gives_amount(sentence)
+    if slot.kind == "place":
+        return _gives_place(sentence, question)
+    if slot.kind == "members":
+        return bool(_MEMBERS.search(sentence))
     return _gives_person(sentence, question)
 
 
@@ -345,7 +394,16 @@ _ASKED_NAME: dict[SlotKind, str] = {
     "person": "de naam van de gevraagde persoon",
     "age": "de gevraagde leeftijd",
     "amount": "het gevraagde bedrag",
+    "place": "een gemeente of plaats",
+    "members": "wie er deel van uitmaken",
 }
+
+
+def refuses_without(slot: Slot) -> bool:
+    """Whether an answer lacking the slot's detail is refused. A group's make-up is said in
+    too many ways ("Aan het overleg schuiven politie en OM aan", a bare list of partners) for
+    its absence to prove the answer wrong, so that slot only steers the sentence choice."""
+    return slot.kind != "members"
 
 
 def missing_notice(slot: Slot) -> str:

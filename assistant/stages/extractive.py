@@ -24,7 +24,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from assistant.stages.abstention import Abstention, SignalThreshold
-from assistant.stages.answer_slot import any_gives, best_giving, gives, missing_notice
+from assistant.stages.answer_slot import (
+    any_gives,
+    best_giving,
+    gives,
+    missing_notice,
+    refuses_without,
+)
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.candidates import Sentence
 from assistant.stages.compose import (
@@ -124,7 +130,8 @@ class ExtractiveAnswerer:
                     return quoted, scored, chosen
                 filler = best_giving(slot, scored, question.text)
         if filler is None:
-            return None if len(question.parts) <= 1 else (quoted, scored, chosen)
+            one_part = len(question.parts) <= 1
+            return None if one_part and refuses_without(slot) else (quoted, scored, chosen)
         return quoted, scored, [*chosen[: MAX_SENTENCES - 1], filler]
 
     def _answer(self, request: AnswerRequest) -> Answer:

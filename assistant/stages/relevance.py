@@ -99,17 +99,20 @@ def unknown_weight(question: str, term_weight: TermWeight | None) -> float:
 def lacks_number(question: Question, scored: list[Sentence]) -> bool:
     """A number question whose best sentences hold no number is not answered by them, nor
     is a money question whose best sentences name no amount, nor a "Hoe vaak/lang …?" whose
-    best sentences give no number and no frequency or duration in words."""
+    best sentences give no number and none of its scored sentences a frequency or duration
+    in words."""
     in_words = answered_in_words(question.slot)
     if NUMBER_CHECK_TOP <= 0 or not (question.asks_number or question.asks_amount or in_words):
         return False
     best = sorted(scored, key=lambda c: -c.score)[:NUMBER_CHECK_TOP]
     if question.asks_amount:
         return not any(gives_amount(c.text) for c in best)
-    return not any(
-        gives_number(c.text, question.query) or gives_asked_quantity(question.slot, c.text)
-        for c in best
-    )
+    if any(gives_number(c.text, question.query) for c in best):
+        return False
+    # a frequency or duration in words may rank lower ("elk kwartaal" as the fourth sentence):
+    # any scored sentence will do, since the slot stage (stages/extractive.py) still refuses
+    # when no sentence giving it scores near the best
+    return not (in_words and any(gives_asked_quantity(question.slot, c.text) for c in scored))
 
 
 def relevance(
