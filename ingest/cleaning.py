@@ -431,9 +431,28 @@ def normalize_whitespace(text: str) -> str:
     return text
 
 
+_MD_LINK_RE = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _link_text(m: re.Match[str]) -> str:
+    """A link keeps its words; a web address stays readable after them, since a memo cannot
+    follow a link. Targets that lead nowhere outside the page (an anchor "#", a mail address
+    already shown as the text) are dropped."""
+    text, target = m.group(2).strip(), m.group(3)
+    address = target.removeprefix("mailto:")
+    if not text:
+        return "" if m.group(1) else address if address.startswith("http") else ""
+    if m.group(1) or not target or target.startswith("#") or address == text:
+        return text
+    if target.startswith(("http://", "https://", "www.")):
+        return f"{text} ({target})"
+    return text
+
+
 def strip_markdown_inline(text: str) -> str:
-    """Remove bold/italic markers and footnote superscripts ("gemeenten<sup>2</sup>"); the words
-    stay exactly as written."""
+    """Remove bold/italic markers, link markup ("[gids](#)" → "gids") and footnote
+    superscripts ("gemeenten<sup>2</sup>"); the words stay exactly as written."""
+    text = _MD_LINK_RE.sub(_link_text, text)
     text = re.sub(r"<sup>\s*\d{1,3}\s*</sup>", "", text)
     text = re.sub(r"</?sup>", "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)

@@ -49,8 +49,9 @@ from ingest.structure import parse_document
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure, chunking or chunk metadata changes, so every document is
-# re-chunked. 6: part_spans (named parts of text outside any section).
-PIPELINE_VERSION = "6"
+# re-chunked. 6: part_spans (named parts of text outside any section); 7: markdown links
+# reduced to their words.
+PIPELINE_VERSION = "7"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 

@@ -203,6 +203,17 @@ def test_strip_markdown_inline_and_whitespace() -> None:
     assert strip_markdown_inline("*Bovenstaand verhaal is een fictieve casus.*") == (
         "Bovenstaand verhaal is een fictieve casus."
     )
+    # links keep their words; an anchor or a mail address shown as text adds nothing
+    assert strip_markdown_inline("[Gegevensdeling in het sociaal domein](#): deze gids") == (
+        "Gegevensdeling in het sociaal domein: deze gids"
+    )
+    assert strip_markdown_inline("mail naar [a@riec.nl](mailto:a@riec.nl).") == (
+        "mail naar a@riec.nl."
+    )
+    assert strip_markdown_inline("zie [het CCV](https://hetccv.nl/x) en ![logo](l.png)") == (
+        "zie het CCV (https://hetccv.nl/x) en logo"
+    )
+    assert strip_markdown_inline("een [haakje] zonder link") == "een [haakje] zonder link"
     assert normalize_whitespace("  opgeschaald .  Structurele\n knelpunten ") == (
         "opgeschaald. Structurele knelpunten"
     )

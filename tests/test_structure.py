@@ -461,6 +461,17 @@ def test_corpus_no_spaced_out_words(parsed: dict[str, tuple[str, list[Block]]]) 
             assert case not in text, (file, case)
 
 
+def test_corpus_no_link_markup(parsed: dict[str, tuple[str, list[Block]]]) -> None:
+    """The wegwijzer's 28 links point at "#" or a mail address: a memo quoting "[gids](#)"
+    would carry markup that leads nowhere."""
+    for file, (_, blocks) in parsed.items():
+        for b in blocks:
+            assert not re.search(r"\]\([^)]*\)", b.text), (file, b.text[:80])
+    wegwijzer = "\n".join(b.text for b in parsed["wegwijzer-domeinoverstijgend-samenwerken.md"][1])
+    assert "Gegevensdeling in sociaal, zorg- en veiligheidsdomein: deze gids" in wegwijzer
+    assert "mail te sturen naar weerbarejeugd@taskforce-riec.nl" in wegwijzer
+
+
 def test_corpus_no_running_headers(parsed: dict[str, tuple[str, list[Block]]]) -> None:
     for file, (_, blocks) in parsed.items():
         for b in blocks:
