@@ -367,6 +367,17 @@ def test_web_question_headings_and_bullets() -> None:
     item = [b for b in blocks if b.text == "preventie en risicosignalering,"][0]
     assert item.kind == "list_item"
     assert item.section == "Betere samenwerking tussen zorg en veiligheid > Waar werken we aan?"
+    # a heading right under another one is a part of it, and both stay in the path
+    name = [b for b in blocks if b.text.startswith("Lisette")][0]
+    assert name.section == (
+        "Betere samenwerking tussen zorg en veiligheid > Wie zijn we? > Trajectregisseurs"
+    )
+
+
+def test_web_heading_after_text_is_a_section_again() -> None:
+    blocks = _parse(CITY_DEAL + "\nMeer informatie?\n\nNeem contact op met het team.\n", "web")
+    last = blocks[-1]
+    assert last.section == "Betere samenwerking tussen zorg en veiligheid > Meer informatie?"
 
 
 # --- the whole corpus ----------------------------------------------------------------------------

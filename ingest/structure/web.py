@@ -13,7 +13,9 @@ def parse_web(pages: list[RawPage]) -> list[Block]:
     """Web text: blank lines separate paragraphs; short standalone lines are headings.
 
     The first heading is the page title (level 1); later ones ("Waar werken we aan?") are its
-    sections (level 2).
+    sections (level 2). A heading right after another one, with no text between them, names a
+    part of it ("Wie zijn we?" then "Trajectregisseurs"): one level deeper, so the citation
+    keeps both.
     """
     blocks: list[Block] = []
     sections = Sections()
@@ -26,7 +28,11 @@ def parse_web(pages: list[RawPage]) -> list[Block]:
             has_more = any(p.strip() for p in paras[i + 1 :])
             if len(lines) == 1 and has_more and _is_web_heading(lines[0]):
                 title = normalize_whitespace(lines[0])
-                path = sections.enter(1 if not sections.stack else 2, title)
+                after_heading = bool(blocks) and blocks[-1].kind == "heading"
+                level = 1 if not sections.stack else 2
+                if after_heading and sections.depth >= 2:
+                    level = sections.depth + 1
+                path = sections.enter(level, title)
                 blocks.append(Block(text=title, page=page.number, section=path, kind="heading"))
                 continue
             items: list[tuple[BlockKind, list[str]]] = []
