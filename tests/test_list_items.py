@@ -165,3 +165,32 @@ def test_a_list_answer_is_not_buried_under_the_passage_opening() -> None:
     assert focus_on_list([opening, lead]) == [lead]
     opening.score = 0.90  # the opening matches better than the lead: it stays
     assert focus_on_list([opening, lead]) == [opening, lead]
+
+
+MARKED_CITY_DEAL = (
+    "City deal-gemeenten:\n\n• Tilburg en Breda: transforensische zorg en re-integratie "
+    "ex-gedetineerden\n\n• Nijmegen: een digitaal informatieknooppunt tussen de domeinen zorg en "
+    "veiligheid\n\n• Almere: gezinsaanpak preventie jeugdcriminaliteit\n\n"
+)
+
+
+def test_marked_items_are_items_of_their_lead_and_short_ones_are_quotable() -> None:
+    """The chunk text as ingest writes it now: each item keeps a "• ". The lead is a sentence
+    of its own, and "Almere: gezinsaanpak preventie jeugdcriminaliteit" (five words, no full
+    stop) is an item, not a heading that may never be quoted."""
+    passage = _passage(1, MARKED_CITY_DEAL + PROSE, "Wie doen mee?", doc="city-deal")
+    found = candidates([passage])
+    lead = next(s for s in found if s.text == "City deal-gemeenten:")
+    items = [s for s in found if s.is_item]
+    assert [s.text.split(":")[0] for s in items] == ["• Tilburg en Breda", "• Nijmegen", "• Almere"]
+    assert all(s.selectable and found[s.lead] is lead for s in items if s.lead is not None)
+    assert all(s.lead is not None for s in items)
+    text, _ = compose(items, [passage], as_list=True)
+    assert "- Almere: gezinsaanpak preventie jeugdcriminaliteit [1]" in text.splitlines()
+
+
+def test_a_short_item_of_the_real_page_is_in_the_answer(assistant) -> None:
+    answer = assistant.ask("Welke gemeenten doen mee aan de City Deal Zorg voor Veiligheid?")
+    assert not answer.abstained
+    for town in ("Tilburg en Breda", "Nijmegen", "Almere", "Zoetermeer", "Maastricht"):
+        assert town in answer.text, town

@@ -328,7 +328,8 @@ def test_markdown_headings_levels_follow_numbering() -> None:
     ]
     assert zet and zet[0].startswith("2 Omgaan met taal")  # a tip, not chapter 3
     items = [b.text for b in blocks if b.kind == "list_item"]
-    assert items == ["Datagedreven werken: gebruik data.", "Casuïstiek"]
+    # an item keeps one marker in front, so the answerer reads it as an item, not a heading
+    assert items == ["• Datagedreven werken: gebruik data.", "• Casuïstiek"]
     assert not any("**" in b.text for b in blocks)
 
 
@@ -364,11 +365,11 @@ def test_web_question_headings_and_bullets() -> None:
     ]
     first = blocks[1]
     assert first.kind == "paragraph" and first.text.startswith("Hoe kunnen de domeinen")
-    item = [b for b in blocks if b.text == "preventie en risicosignalering,"][0]
+    item = [b for b in blocks if b.text == "• preventie en risicosignalering,"][0]
     assert item.kind == "list_item"
     assert item.section == "Betere samenwerking tussen zorg en veiligheid > Waar werken we aan?"
     # a heading right under another one is a part of it, and both stay in the path
-    name = [b for b in blocks if b.text.startswith("Lisette")][0]
+    name = [b for b in blocks if b.text.startswith("• Lisette")][0]
     assert name.section == (
         "Betere samenwerking tussen zorg en veiligheid > Wie zijn we? > Trajectregisseurs"
     )
@@ -515,8 +516,8 @@ def test_corpus_content_kept_where_noise_looks_alike(
     blocks = parsed["informatiebronnen-oov-complexe-veiligheidsthemas.txt"][1]
     items = [b.text for b in blocks if b.kind == "list_item"]
     # the theme list is content, though the same names repeat in every page's side bar
-    assert "Weerbaar buitengebied (ondermijningsrisico's)" in items
-    assert "Online aangejaagde ordeverstoring" in items
+    assert "• Weerbaar buitengebied (ondermijningsrisico's)" in items
+    assert "• Online aangejaagde ordeverstoring" in items
 
 
 def _letters_digits(s: str) -> str:
