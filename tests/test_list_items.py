@@ -194,3 +194,36 @@ def test_a_short_item_of_the_real_page_is_in_the_answer(assistant) -> None:
     assert not answer.abstained
     for town in ("Tilburg en Breda", "Nijmegen", "Almere", "Zoetermeer", "Maastricht"):
         assert town in answer.text, town
+
+
+KOMPAS = (
+    "2. Veel beschikbare informatiebronnen, echter behoorlijk divers en lang niet altijd "
+    "inhoudelijk coherent.\n\nGekozen is voor de volgende thema's:\n\n• Weerbaar buitengebied "
+    "(ondermijningsrisico's)\n\n• Gedigitaliseerde criminaliteit/cybercrime\n\n• Online "
+    "aangejaagde ordeverstoring\n\nVoor elk van deze thema's is een overzicht van geadviseerde "
+    "informatiebronnen opgenomen. Informatiebronnen in drie vormen:\n\n1. Partners (intern en "
+    "extern)\n\n2. Registraties en databases"
+)
+
+
+def test_a_lead_in_the_middle_of_an_answer_gets_its_items() -> None:
+    """The Kompas's introduction, as the chunker wrote it: an answer that quotes the lead
+    and the sentence after the list would promise themes it never names."""
+    passage = _passage(3, KOMPAS, "INLEIDING", doc="kompas")
+    found = candidates([passage])
+    lead = next(s for s in found if s.text == "Gekozen is voor de volgende thema's:")
+    after = next(s for s in found if s.text.startswith("Voor elk van deze"))
+    ordered, cited = continue_lists([lead, after], [passage], None)
+    texts = [s.text for s in ordered]
+    assert texts[0] == lead.text and texts[-1] == after.text
+    assert [t.split(" (")[0] for t in texts[1:-1]] == [
+        "• Weerbaar buitengebied",
+        "• Gedigitaliseerde criminaliteit/cybercrime",
+        "• Online aangejaagde ordeverstoring",
+    ]
+    assert cited == [passage]
+    # an item already quoted is not repeated; only the ones it skipped are added
+    second = next(s for s in found if "cybercrime" in s.text)
+    ordered, _ = continue_lists([lead, second, after], [passage], None)
+    assert [s.text for s in ordered].count(second.text) == 1
+    assert len(ordered) == 5

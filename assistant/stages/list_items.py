@@ -134,6 +134,35 @@ def focus_on_list(ordered: list[Sentence]) -> list[Sentence]:
     return before + ordered[lead:]
 
 
+def _complete_inner_leads(out: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """A lead quoted in the middle of its passage's sentences ("Gekozen is voor de volgende
+    thema's:" followed by "Voor elk van deze thema's …") gets all its items up to the next
+    quoted sentence that is no item: a lead with a list cut short promises what the answer
+    lacks. A lead that is its passage's last quoted sentence is left to continue_lists."""
+    out = list(out)
+    for i in range(len(out) - 2, -1, -1):
+        lead = out[i]
+        pi = lead.passage_index
+        later = [s for s in out[i + 1 :] if s.passage_index == pi]
+        if not lead.text.rstrip().endswith(":") or not later:
+            continue
+        bound = next((s.start for s in later if not s.is_item), None)
+        passage = passages[pi]
+        quoted = {(s.passage_index, s.start) for s in out}
+        missing = [
+            _sentence(pi, passage.text, sp)
+            for sp in _items(passage, lead.end)
+            if (bound is None or sp[1] <= bound) and (pi, sp[0]) not in quoted
+        ]
+        if not missing:
+            continue
+        end = i + 1
+        while end < len(out) and out[end].passage_index == pi and out[end].is_item:
+            end += 1
+        out[i + 1 : end] = sorted([*out[i + 1 : end], *missing], key=lambda s: s.start)
+    return out
+
+
 def continue_lists(
     ordered: list[Sentence],
     passages: Sequence[Passage],
@@ -142,9 +171,10 @@ def continue_lists(
     """ordered: the answer's sentences (compose.order: passages in answer order, sentences
     in document order). When a passage's last quoted sentence is a lead, its items are added
     after it, from the same passage or from the next chunk of its section (appended to the
-    passages). Returns the sentences and the passages they point into."""
+    passages); a lead in the middle gets the items it is followed by in its passage. Returns
+    the sentences and the passages they point into."""
     passages = list(passages)
-    out = list(ordered)
+    out = _complete_inner_leads(ordered, passages)
     last_of: dict[int, int] = {}
     for i, s in enumerate(out):
         last_of[s.passage_index] = i
