@@ -438,15 +438,11 @@ def _link_text(m: re.Match[str]) -> str:
     """A link keeps its words; a web address stays readable after them, since a memo cannot
     follow a link. Targets that lead nowhere outside the page (an anchor "#", a mail address
     already shown as the text) are dropped."""
-    text, target = m.group(2).strip(), m.group(3)
-    address = target.removeprefix("mailto:")
+    is_image, text, target = bool(m.group(1)), m.group(2).strip(), m.group(3)
+    web = not is_image and text != target and target.startswith(("http://", "https://", "www."))
     if not text:
-        return "" if m.group(1) else address if address.startswith("http") else ""
-    if m.group(1) or not target or target.startswith("#") or address == text:
-        return text
-    if target.startswith(("http://", "https://", "www.")):
-        return f"{text} ({target})"
-    return text
+        return target if web and target.startswith("http") else ""
+    return f"{text} ({target})" if web else text
 
 
 def strip_markdown_inline(text: str) -> str:

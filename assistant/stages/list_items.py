@@ -142,9 +142,11 @@ def _complete_inner_leads(out: list[Sentence], passages: Sequence[Passage]) -> l
     out = list(out)
     for i in range(len(out) - 2, -1, -1):
         lead = out[i]
+        if not lead.text.rstrip().endswith(":"):
+            continue
         pi = lead.passage_index
         later = [s for s in out[i + 1 :] if s.passage_index == pi]
-        if not lead.text.rstrip().endswith(":") or not later:
+        if not later:
             continue
         bound = next((s.start for s in later if not s.is_item), None)
         passage = passages[pi]
