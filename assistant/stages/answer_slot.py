@@ -59,17 +59,21 @@ _HOW_MANY_UNITS_Q = re.compile(rf"\bhoeveel\s+{_TIME_UNITS_Q}\b", re.I)
 _DATE_Q = re.compile(
     r"\b(?:in\s+welk\s+jaar|welk\s+jaar|sinds\s+wanneer|vanaf\s+wanneer|tot\s+wanneer|"
     r"op\s+welke\s+datum|per\s+wanneer)\b"
-    r"|\bwanneer\s+(?:is|was|werd|wordt|zijn|waren|gaat|ging|start|begon|verscheen)\b"
+    r"|\bwanneer\s+(?:en\s+door\s+wie\s+)?(?:is|was|werd|wordt|zijn|waren|gaat|ging|start|begon|verscheen)\b"
     r"(?=.*\b(?:gestart|begonnen|verschenen|afgerond|opgericht|gepubliceerd|ingevoerd|"
     r"van\s+start|ingegaan|beschikbaar|geopend|opgezet|gelanceerd|vastgesteld|afgesloten)\b)",
     re.I,
 )
+# "Wie is (de) voorzitter van …", "Hoe heette de president …": the answer is a person's name.
+# The article is optional ("Wie is voorzitter van de LVMV?"). "Wie zit het overleg voor?" is
+# not here: a role ("de burgemeester") answers it as well as a name.
 _PERSON_Q = re.compile(
-    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|zijn|waren)\s+(?:de|het)\s+"
+    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|zijn|waren)\s+(?:(?:de|het)\s+)?"
     r"(?:\w+\s+){0,2}?(?:burgemeester|wethouder|projectleider|projectmanager|voorzitter|"
     r"directeur|coördinator|coordinator|trekker|minister|programmamanager|kwartiermaker|"
-    r"wijkagent|initiatiefnemer|auteur|contactpersoon|leider|manager)s?\b"
-    r"|hoe\s+(?:heet|heten)\s+(?:de|het)\b)",
+    r"wijkagent|initiatiefnemer|auteur|contactpersoon|leider|manager|president|secretaris|"
+    r"woordvoerder|ambassadeur|kartrekker|aanjager)s?\b"
+    r"|hoe\s+(?:heet|heette|heten|heetten)\s+(?:de|het)\b)",
     re.I,
 )
 # "Welke gemeente …", "In welke (tien) gemeenten …", "Welke pilotgemeenten …": the answer
