@@ -52,6 +52,19 @@ DRIEHOEK = (
     "in de wet is opgenomen, is de burgemeester meestal de voorzitter van het "
     "driehoeksoverleg."
 )
+NAZORG = (
+    "VNG en het ministerie van Justitie en Veiligheid hebben een convenant gesloten waarin een "
+    "samenwerkingspraktijk is beschreven tussen gemeenten en de Dienst Justitiële Inrichtingen "
+    "(Dji), de dienst die de gang van zaken binnen de penitentiaire instellingen organiseert. "
+    "Doel is ervoor te zorgen dat tijdens detentie samen met de gedetineerde wordt gekeken naar "
+    "de leefgebieden waarop hij ondersteuning behoeft. Deze praktijk zou moeten leiden tot "
+    "minder recidive en minder overlast binnen gemeenten.\n\n"
+    "De samenwerking tussen de PI en de gemeente, waar de nazorg-coördinator de komst van de "
+    "gedetineerde kan voorbereiden, staat momenteel onder druk. Reden hiervoor is dat de "
+    "uitwisseling van gegevens, die voor deze praktijk noodzakelijk is, geen goede wettelijke "
+    "basis heeft. Om die reden wordt nu gewerkt aan een wijziging van het Besluit "
+    "Strafrechtelijke en Juridische Gegevens (Bsjg)."
+)
 CITY_DEAL_GEMEENTEN = (
     "Eind 2019 werd de City Deal afgesloten. Lees hier de eindrapportage.\n\n"
     "Wie doen mee?\n\n"
@@ -315,3 +328,24 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(embedder) -> None:
     assert "Drugsdealers hebben dat uitgebuit" in answer.text
     assert answer.text.index("Drugsdealers") < answer.text.index("Tegen deze achtergrond")
     assert "verplaatste zich naar het dorp" not in answer.text  # the chain ends at a subject
+
+
+def test_a_why_answer_takes_the_reason_that_follows_the_stated_fact(embedder) -> None:
+    """The question repeats the fact ("staat onder druk"); the reason is the next sentence,
+    which shares few of its words."""
+    passages = [_passage(3, "ledenbrief-zorg-veiligheid", NAZORG)]
+    question = (
+        "Waarom staat de samenwerking tussen penitentiaire inrichting en gemeente bij nazorg "
+        "ex-gedetineerden onder druk?"
+    )
+    answer = answer_extractively(question, ranked(question, embedder, passages), embedder)
+    check_citations_consistent(answer)
+    assert "staat momenteel onder druk" in answer.text
+    assert "Reden hiervoor is dat de uitwisseling van gegevens" in answer.text
+    # the same passage asked how, not why, keeps its best sentences without the reason rule
+    how = answer_extractively(
+        "Wat is het doel van het convenant over nazorg aan gedetineerden?",
+        ranked("doel convenant nazorg", embedder, passages),
+        embedder,
+    )
+    assert "Doel is ervoor te zorgen" in how.text

@@ -150,6 +150,46 @@ def _with_antecedent(chosen: list[Sentence], scored: list[Sentence], limit: int)
     return [*kept, *extra, *others[:room]]
 
 
+# A "waarom" answer must hold the reason. Passages often state the fact the question repeats
+# ("Deze samenwerking staat onder druk.") and give the reason in the next sentence, which
+# shares few of the question's words ("Reden hiervoor is dat …", "Dit komt doordat …").
+_STATES_REASON = re.compile(
+    r"\b(?:omdat|doordat|reden|redenen|oorzaak|oorzaken|want|vanwege|dankzij|daardoor|"
+    r"waardoor|komt\s+door)\b",
+    re.IGNORECASE,
+)
+_OPENS_WITH_REASON = re.compile(
+    r"^\W*(?:(?:de|een|belangrijke|andere)\s+)?(?:reden|redenen|oorzaak|oorzaken)\b"
+    r"|^\W*(?:dit|dat|het)\s+komt\s+(?:doordat|omdat|door)\b"
+    r"|^\W*(?:omdat|doordat|want)\b"
+    r"|^\W*(?:dit|dat)\s+heeft\s+(?:te\s+maken\s+met|als\s+oorzaak)\b",
+    re.IGNORECASE,
+)
+
+
+def with_stated_reason(chosen: list[Sentence], scored: list[Sentence]) -> list[Sentence]:
+    """For a "waarom" question whose chosen sentences state no reason: the sentence right
+    after one of them that opens by giving it, in place of the weakest when the answer is
+    full. Unchanged when no such sentence follows."""
+    if not chosen or any(_STATES_REASON.search(c.text) for c in chosen):
+        return chosen
+    taken = {(c.passage_index, c.start) for c in chosen}
+    for c in chosen:
+        after = [
+            n
+            for n in scored
+            if n.passage_index == c.passage_index and n.start >= c.end and n.selectable
+        ]
+        if not after:
+            continue
+        following = min(after, key=lambda n: n.start)
+        if (following.passage_index, following.start) in taken:
+            continue
+        if _OPENS_WITH_REASON.match(following.text):
+            return [*chosen[: MAX_SENTENCES - 1], following]
+    return chosen
+
+
 def order(chosen: list[Sentence]) -> list[Sentence]:
     """Passages in order of their best sentence; sentences of one passage in document order,
     so a passage's sentences read as they were written."""

@@ -40,6 +40,7 @@ from assistant.stages.compose import (
     order,
     select,
     sentence_key,
+    with_stated_reason,
 )
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
 from assistant.stages.list_items import continue_lists, focus_on_list
@@ -159,6 +160,8 @@ class ExtractiveAnswerer:
                 refused.notices.append(missing_notice(question.slot))
             return refused
         quoted, scored, chosen = with_slot
+        if question.asks_why:
+            chosen = with_stated_reason(chosen, scored)
         if not only_new and _all_given(chosen, request.given):
             # nothing new: the previous answer again would not move the conversation on
             only_new = True
