@@ -1,5 +1,6 @@
-"""Shared fixtures. The real index of the bundled corpus is built once per test session
-(embedding is the cost: about a minute and a half here) in a temporary data dir."""
+"""Shared fixtures. The real index of the bundled corpus is built once per test process
+(embedding is the cost: about two minutes here) in a temporary data dir; `make test` runs two
+processes (pytest-xdist, one test file at a time each), so it is built twice, side by side."""
 
 from __future__ import annotations
 
