@@ -431,6 +431,7 @@ def normalize_whitespace(text: str) -> str:
     return text
 
 
+_MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _MD_LINK_RE = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -446,11 +447,14 @@ def _link_text(m: re.Match[str]) -> str:
 
 
 def strip_markdown_inline(text: str) -> str:
-    """Remove bold/italic markers, link markup ("[gids](#)" → "gids") and footnote
-    superscripts ("gemeenten<sup>2</sup>"); the words stay exactly as written."""
+    """Remove bold/italic markers, link markup ("[gids](#)" → "gids"), footnote
+    superscripts ("gemeenten<sup>2</sup>") and backslash escapes; the words stay exactly as
+    written."""
     text = _MD_LINK_RE.sub(_link_text, text)
     text = re.sub(r"<sup>\s*\d{1,3}\s*</sup>", "", text)
     text = re.sub(r"</?sup>", "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    return text.replace("**", "")
+    text = re.sub(r"(?<![\w*\\])\*(?!\s)([^*\n]+?)(?<![\s\\])\*(?![\w*])", r"\1", text)
+    text = text.replace("**", "")
+    # backslash escapes ("Veiligheid \(CCV\)") stand for the character itself
+    return _MD_ESCAPE_RE.sub(r"\1", text)

@@ -51,8 +51,9 @@ log = logging.getLogger(__name__)
 # Bump when cleaning, structure, chunking or chunk metadata changes, so every document is
 # re-chunked. 6: part_spans (named parts of text outside any section); 7: markdown links
 # reduced to their words; 8: a web heading right under another one nests in it; 9: list
-# items keep a marker ("• ") in the chunk text.
-PIPELINE_VERSION = "9"
+# items keep a marker ("• ") in the chunk text; 10: markdown backslash escapes ("\(CCV\)")
+# read as the character.
+PIPELINE_VERSION = "10"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 

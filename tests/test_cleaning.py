@@ -200,6 +200,10 @@ def test_strip_markdown_inline_and_whitespace() -> None:
     assert strip_markdown_inline("**Araya Sumter**, directeur-generaal") == (
         "Araya Sumter, directeur-generaal"
     )
+    assert strip_markdown_inline(
+        "Het [Centrum voor Criminaliteitspreventie en Veiligheid \\(CCV\\)](#) werkt"
+    ) == ("Het Centrum voor Criminaliteitspreventie en Veiligheid (CCV) werkt")
+    assert strip_markdown_inline("een \\*letterlijke\\* ster") == "een *letterlijke* ster"
     assert strip_markdown_inline("*Bovenstaand verhaal is een fictieve casus.*") == (
         "Bovenstaand verhaal is een fictieve casus."
     )
