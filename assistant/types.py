@@ -60,6 +60,7 @@ SlotKind = Literal[
     "amount",
     "place",
     "members",
+    "abbreviation",
 ]
 
 

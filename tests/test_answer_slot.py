@@ -35,6 +35,9 @@ from assistant.types import Slot
         ("Wie is voorzitter van de Landelijke Vereniging van Managers?", "person"),
         ("Hoe heette de president van de rechtbank die New York bezocht?", "person"),
         ("Wanneer en door wie is het Kennisplatform Ondermijning opgericht?", "date"),
+        ("Waar staat de afkorting ICO voor?", "abbreviation"),
+        ("Waar staat Wvggz voor?", "abbreviation"),
+        ("Wat betekent AVE?", "abbreviation"),
         ("Tot welke leeftijd vallen jongeren onder de doelgroep?", "age"),
         ("Hoeveel jaar geleden startte het project Knock and talk?", "date"),
         ("Hoeveel weken duurt het traject?", "duration"),
@@ -65,6 +68,8 @@ def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) ->
         "Waarom is samenwerken lastig?",
         "Welke rol hebben gemeenten bij de aanpak?",  # a role, not a place
         "Welke gemeentelijke afdelingen werken samen?",
+        "Waar staat het programma voor?",  # what it stands for, not an abbreviation
+        "Wat betekent handelingsverlegenheid?",  # a definition
     ],
 )
 def test_questions_without_such_a_detail_have_no_slot(question: str) -> None:
@@ -148,6 +153,27 @@ def test_the_notice_names_what_is_missing_in_dutch() -> None:
 
 
 # ---------------------------------------------------------------------------- real index
+
+
+def test_an_abbreviation_is_given_by_a_gloss_or_by_the_initials_of_its_words() -> None:
+    riec = Slot("abbreviation", "RIEC")
+    assert gives(riec, "Tien Regionale Informatie- en Expertise Centra (RIEC's) werken.", "")
+    assert gives(riec, "Het RIEC (Regionaal Informatie- en Expertise Centrum) helpt.", "")
+    assert not gives(riec, "Het RIEC helpt gemeenten bij de aanpak.", "")
+    wams = Slot("abbreviation", "Wams")
+    assert gives(wams, "Dit is het Wetsvoorstel aanpak meervoudige problematiek.", "")
+    assert not gives(wams, "De Wams is op 6 september 2023 controversieel verklaard.", "")
+
+
+def test_an_abbreviation_the_documents_never_spell_out_is_refused(assistant) -> None:
+    """ICO only occurs inside "ICO/PGA/Top X-lijst"; AVE is spelled out in the heading of the
+    passage that answers, which the citation shows."""
+    refused = assistant.ask("Waar staat de afkorting ICO voor?")
+    assert refused.abstained and not refused.citations
+    assert any("afkorting voluit" in n for n in refused.notices)
+    answered = assistant.ask("Waar staat AVE voor?")
+    assert not answered.abstained
+    assert "Aanpak Voorkoming Escalatie (AVE)" in answered.citations[0].section
 
 
 def test_a_count_the_documents_do_not_give_is_refused_with_a_notice(assistant) -> None:

@@ -105,6 +105,18 @@ _MEMBERS = re.compile(
     r"|\bzitten\s+(?:\w+\s+){0,4}?(?:in|aan\s+tafel)\b|\bleden\s+(?:zijn|van)\b",
     re.I,
 )
+# "Waar staat (de afkorting) AVE voor?", "Wat betekent de afkorting PGA?": the answer spells
+# the abbreviation out. Without the word "afkorting": "Waar staat X voor?" with a capitalised X
+# ("Wams", "RIEC"), "Wat betekent X?" with two or more capitals in X ("AVE", "PGA").
+_ABBREVIATION_Q = re.compile(
+    r"(?i:\bwaar\s+staat\s+de\s+afkorting\s+)(?P<a>[\w/-]+)(?i:\s+voor\b)"
+    r"|(?i:\bwaar\s+staat\s+(?:het\s+|de\s+)?)(?P<d>[A-Z][\w/-]*)(?i:\s+voor\b)"
+    r"|(?i:\b(?:wat\s+betekent|betekenis\s+van)\s+de\s+afkorting\s+)(?P<b>[\w/-]+)"
+    r"|(?i:\bwat\s+betekent\s+(?:de\s+|het\s+)?)(?P<c>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\??\s*$"
+)
+# Words skipped when an expansion is matched against the letters: "Regionaal Informatie- en
+# Expertise Centrum" is RIEC.
+_LINK_WORDS = frozenset("en van voor de het in op met tot aan of bij".split())
 _COUNT_Q = re.compile(
     _QUESTION_PREFIX + r"hoeveel\s+(?P<noun>[\w'’-]+(?:\s+[\w'’-]+)?)"
     r"|^\s*(?:het\s+)?aantal\s+(?P<bare>[\w'’-]+)",
@@ -235,6 +247,9 @@ def asked_slot(question: str) -> Slot | None:
         return Slot("frequency")
     if _DATE_Q.search(question):
         return Slot("date", "start" if _START_Q.search(question) else None)
+    m = _ABBREVIATION_Q.search(question)
+    if m:
+        return Slot("abbreviation", m.group("a") or m.group("b") or m.group("c") or m.group("d"))
     if _PERSON_Q.search(question):
         return Slot("person")
     if _MEMBERS_Q.search(question):
@@ -343,6 +358,30 @@ def _gives_person(sentence: str, question: str) -> bool:
     return False
 
 
+def _spells_out(sentence: str, abbreviation: str) -> bool:
+    """The sentence glosses the abbreviation ("… Escalatie (AVE)", "AVE (Aanpak …)") or
+    holds a run of words whose first letters give it: all of them up to three letters, all
+    but the last from four on ("Wetsvoorstel aanpak meervoudige problematiek" for Wams)."""
+    letters = "".join(ch for ch in abbreviation.lower() if ch.isalpha())
+    if len(letters) < 2:
+        return False
+    escaped = re.escape(abbreviation)
+    if re.search(rf"\(\s*{escaped}\s*\)", sentence, re.I) or re.search(
+        rf"\b{escaped}\s*\((?!\s*{escaped})[^)]{{8,}}\)", sentence, re.I
+    ):
+        return True
+    need = letters if len(letters) <= 3 else letters[:-1]
+    initials = [
+        w[0].lower()
+        for w in re.findall(r"[^\W\d_][\w-]*", sentence)
+        if w.lower() not in _LINK_WORDS
+    ]
+    joined = "".join(initials)
+    return need in joined and any(
+        joined[i : i + len(need)] == need for i in range(len(joined) - len(need) + 1)
+    )
+
+
 def _gives_place(sentence: str, question: str) -> bool:
     """A place (stages/named_place.py) the question does not already name: "in verschillende
     gemeenten" names none, "Voor het deeltraject Multiproblematiek in Utrecht" one."""
@@ -375,6 +414,8 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
         return _gives_place(sentence, question)
     if slot.kind == "members":
         return bool(_MEMBERS.search(sentence))
+    if slot.kind == "abbreviation":
+        return _spells_out(sentence, slot.noun or "")
     return _gives_person(sentence, question)
 
 
@@ -400,7 +441,14 @@ _ASKED_NAME: dict[SlotKind, str] = {
     "amount": "het gevraagde bedrag",
     "place": "een gemeente of plaats",
     "members": "wie er deel van uitmaken",
+    "abbreviation": "de afkorting voluit",
 }
+
+
+def shown_in_heading(slot: Slot) -> bool:
+    """Whether the cited passage's heading may give the detail: a section titled "Aanpak
+    Voorkoming Escalatie (AVE)" spells AVE out, and the citation shows that heading."""
+    return slot.kind == "abbreviation"
 
 
 def refuses_without(slot: Slot) -> bool:

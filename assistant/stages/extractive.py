@@ -30,6 +30,7 @@ from assistant.stages.answer_slot import (
     gives,
     missing_notice,
     refuses_without,
+    shown_in_heading,
 )
 from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
 from assistant.stages.candidates import Sentence
@@ -107,7 +108,10 @@ class ExtractiveAnswerer:
         one-part question. A two-part question keeps its answer: the other part may be in it."""
         question = request.question
         slot = question.slot
-        if slot is None or not chosen or any_gives(slot, (c.text for c in chosen), question.text):
+        if slot is None or not chosen:
+            return quoted, scored, chosen
+        headings = [p.section for p in quoted] if shown_in_heading(slot) else []
+        if any_gives(slot, [*(c.text for c in chosen), *headings], question.text):
             return quoted, scored, chosen
         filler = best_giving(slot, scored, question.text)
         if filler is None:
