@@ -32,7 +32,6 @@ from assistant.types import Slot
         ("Wat is het telefoonnummer van het Meldpunt Zorg en Overlast?", "phone"),
         ("Wie is de projectleider van Back on Track?", "person"),
         ("Hoe heet de wethouder in Capelle aan den IJssel?", "person"),
-        ("Wie is voorzitter van de Landelijke Vereniging van Managers?", "person"),
         ("Hoe heette de president van de rechtbank die New York bezocht?", "person"),
         ("Wanneer en door wie is het Kennisplatform Ondermijning opgericht?", "date"),
         ("Waar staat de afkorting ICO voor?", "abbreviation"),
@@ -64,6 +63,8 @@ def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) ->
         "Wat is knock and talk?",
         "Wanneer mag de burgemeester een drugspand sluiten?",  # a condition, not a date
         "Wie zit de stuurgroep voor?",  # who chairs it
+        "Wie is voorzitter van de Landelijke Vereniging van Managers?",  # a role may answer
+        "Wie is meestal de voorzitter van het driehoeksoverleg?",
         "Waarom helpt een klein vrij besteedbaar budget bij het ketenhuis?",  # a reason
         "Waarom is samenwerken lastig?",
         "Welke rol hebben gemeenten bij de aanpak?",  # a role, not a place

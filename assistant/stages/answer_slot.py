@@ -64,11 +64,11 @@ _DATE_Q = re.compile(
     r"van\s+start|ingegaan|beschikbaar|geopend|opgezet|gelanceerd|vastgesteld|afgesloten)\b)",
     re.I,
 )
-# "Wie is (de) voorzitter van …", "Hoe heette de president …": the answer is a person's name.
-# The article is optional ("Wie is voorzitter van de LVMV?"). "Wie zit het overleg voor?" is
-# not here: a role ("de burgemeester") answers it as well as a name.
+# "Wie is de projectleider …", "Hoe heette de president …": the answer is a person's name.
+# "Wie is voorzitter van …" and "Wie is meestal de voorzitter …" are not here, nor "Wie zit het
+# overleg voor?": a role ("de burgemeester") answers them as well as a name.
 _PERSON_Q = re.compile(
-    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|zijn|waren)\s+(?:(?:de|het)\s+)?"
+    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|zijn|waren)\s+(?:de|het)\s+"
     r"(?:\w+\s+){0,2}?(?:burgemeester|wethouder|projectleider|projectmanager|voorzitter|"
     r"directeur|coördinator|coordinator|trekker|minister|programmamanager|kwartiermaker|"
     r"wijkagent|initiatiefnemer|auteur|contactpersoon|leider|manager|president|secretaris|"

@@ -150,7 +150,8 @@ class ExtractiveAnswerer:
         confidence = self.abstention.confidence(question, everywhere, top, request.term_weight)
         quoted: Sequence[Passage] = top[:QUOTED_PASSAGES]
         scored = score_sentences(question, quoted, self.vectors, request.query_vector)
-        only_new = question.signals is not None and question.signals.kind == "more"
+        signals = question.signals
+        only_new = signals is not None and signals.kind == "more"
         if not scored or (only_new and _all_given(scored, request.given)):
             # the first passage has no quotable sentence, or a follow-up landed on a passage
             # whose sentences were all said already: quote the best elsewhere
@@ -181,7 +182,10 @@ class ExtractiveAnswerer:
         )
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
-        confident = confidence >= self.abstention.threshold
+        # "Vertel meer" after an answered turn continues a topic the documents were found to
+        # answer; its own words carry none, so its relevance signal says little about it
+        continues = signals is not None and signals.kind == "more" and bool(signals.next_chunks)
+        confident = continues or confidence >= self.abstention.threshold
         cited_texts = [f"{p.title} {p.section} {p.text}" for p in cited]
         laws = unnamed_laws(question.query, cited_texts)
         places = [] if laws else unnamed_places(question.query, cited_texts)
