@@ -1,6 +1,6 @@
-"""Shared fixtures. The real index of the bundled corpus is built once per test process
-(embedding is the cost: about two minutes here) in a temporary data dir; `make test` runs two
-processes (pytest-xdist, one test file at a time each), so it is built twice, side by side."""
+"""Shared fixtures. The real index of the bundled corpus is built once per test run
+(embedding is the cost: about two minutes here) in a temporary data dir, which the two
+processes of `make test` (pytest-xdist, one test file at a time each) share."""
 
 from __future__ import annotations
 
@@ -31,18 +31,30 @@ def output_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of a real index over the bundled corpus, built once per session.
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Settings:
+    """Settings of a real index over the bundled corpus, built once per test run.
 
-    VRAAGBAAK_TEST_HOME may point at a prebuilt data dir to skip the cold ingest while
-    developing; CI never sets it.
+    Under `make test` (pytest-xdist, two processes) the first process to get here builds it
+    in the run's shared temporary folder while the other waits on a file lock, then finds it
+    up to date (ingest is incremental) instead of embedding the corpus a second time on the
+    same two cores. VRAAGBAAK_TEST_HOME may point at a prebuilt data dir to skip the cold
+    ingest while developing; CI never sets it.
     """
+    from filelock import FileLock
+
     from ingest.pipeline import run_ingest
 
     prebuilt = os.environ.get("VRAAGBAAK_TEST_HOME")
-    home = Path(prebuilt) if prebuilt else tmp_path_factory.mktemp("index") / "home"
+    if prebuilt:
+        home = Path(prebuilt)
+    elif worker_id == "master":
+        home = tmp_path_factory.mktemp("index") / "home"
+    else:
+        home = tmp_path_factory.getbasetemp().parent / "corpus-index" / "home"
     settings = Settings(home=home, corpus_dir=CORPUS, embedding="e5-small-q4")
-    report = run_ingest(settings)
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home.parent / "build.lock")):
+        report = run_ingest(settings)
     assert not report.failed, report.failed
     return settings
 
