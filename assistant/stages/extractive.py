@@ -47,6 +47,7 @@ from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_s
 from assistant.stages.list_items import continue_lists, focus_on_list
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
+from assistant.stages.named_subject import missing_subject_notice, names_subject, subject_word
 from assistant.stages.previous_chunk import with_previous_sentence
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage
@@ -189,12 +190,21 @@ class ExtractiveAnswerer:
         cited_texts = [f"{p.title} {p.section} {p.text}" for p in cited]
         laws = unnamed_laws(question.query, cited_texts)
         places = [] if laws else unnamed_places(question.query, cited_texts)
-        if not confident or laws or places:
+        subject = question.definition_subject
+        word = (
+            subject_word(subject, request.term_weight)
+            if subject and request.term_weight is not None and not (laws or places)
+            else None
+        )
+        unnamed = word is not None and not names_subject(word, cited_texts)
+        if not confident or laws or places or unnamed:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
-            if confident:
+            if confident and (laws or places):
                 notice = missing_law_notice(laws) if laws else missing_place_notice(places)
                 refused.notices.append(notice)
+            elif confident and subject:
+                refused.notices.append(missing_subject_notice(subject))
             return refused
         return Answer(
             question=question.query,
