@@ -32,7 +32,13 @@ from assistant.stages.answer_slot import (
     refuses_without,
     shown_in_heading,
 )
-from assistant.stages.answerer import ANSWER_PASSAGES, AnswerRequest, TokenSink, stream_words
+from assistant.stages.answerer import (
+    ANSWER_PASSAGES,
+    AnswerRequest,
+    TermWeight,
+    TokenSink,
+    stream_words,
+)
 from assistant.stages.candidates import Sentence
 from assistant.stages.compose import (
     MAX_SENTENCES,
@@ -50,7 +56,7 @@ from assistant.stages.named_place import missing_place_notice, unnamed_places
 from assistant.stages.named_subject import missing_subject_notice, names_subject, subject_word
 from assistant.stages.previous_chunk import with_previous_sentence
 from assistant.stages.relevance import relevance
-from assistant.types import Answer, AnswerMode, Passage
+from assistant.types import Answer, AnswerMode, Passage, Question
 
 # Passages an answer quotes, best reranked first.
 QUOTED_PASSAGES = 1
@@ -68,6 +74,25 @@ def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
     """Every sentence was quoted earlier in the conversation (never true without one): a
     "vertel meer" then quotes the best new sentence of the other top passages."""
     return bool(given) and all(sentence_key(s.text) in given for s in scored)
+
+
+def _missing_reference(
+    question: Question, cited_texts: list[str], term_weight: TermWeight | None
+) -> str | None:
+    """The notice for a law, place or "Wat is X?" subject the question names and no quoted
+    passage does (hard checks: such a quote would be about something else), or None."""
+    laws = unnamed_laws(question.query, cited_texts)
+    if laws:
+        return missing_law_notice(laws)
+    places = unnamed_places(question.query, cited_texts)
+    if places:
+        return missing_place_notice(places)
+    subject = question.definition_subject
+    if subject and term_weight is not None:
+        word = subject_word(subject, term_weight)
+        if word is not None and not names_subject(word, cited_texts):
+            return missing_subject_notice(subject)
+    return None
 
 
 class ExtractiveAnswerer:
@@ -188,23 +213,12 @@ class ExtractiveAnswerer:
         continues = signals is not None and signals.kind == "more" and bool(signals.next_chunks)
         confident = continues or confidence >= self.abstention.threshold
         cited_texts = [f"{p.title} {p.section} {p.text}" for p in cited]
-        laws = unnamed_laws(question.query, cited_texts)
-        places = [] if laws else unnamed_places(question.query, cited_texts)
-        subject = question.definition_subject
-        word = (
-            subject_word(subject, request.term_weight)
-            if subject and request.term_weight is not None and not (laws or places)
-            else None
-        )
-        unnamed = word is not None and not names_subject(word, cited_texts)
-        if not confident or laws or places or unnamed:
+        missing = _missing_reference(question, cited_texts, request.term_weight)
+        if not confident or missing:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
-            if confident and (laws or places):
-                notice = missing_law_notice(laws) if laws else missing_place_notice(places)
-                refused.notices.append(notice)
-            elif confident and subject:
-                refused.notices.append(missing_subject_notice(subject))
+            if confident and missing:
+                refused.notices.append(missing)
             return refused
         return Answer(
             question=question.query,
