@@ -59,7 +59,8 @@ _HOW_MANY_UNITS_Q = re.compile(rf"\bhoeveel\s+{_TIME_UNITS_Q}\b", re.I)
 _DATE_Q = re.compile(
     r"\b(?:in\s+welk\s+jaar|welk\s+jaar|sinds\s+wanneer|vanaf\s+wanneer|tot\s+wanneer|"
     r"op\s+welke\s+datum|per\s+wanneer)\b"
-    r"|\bwanneer\s+(?:en\s+door\s+wie\s+)?(?:is|was|werd|wordt|zijn|waren|gaat|ging|start|begon|verscheen)\b"
+    r"|\bwanneer\s+(?:en\s+door\s+wie\s+)?"
+    r"(?:is|was|werd|wordt|zijn|waren|gaat|ging|start|begon|verscheen)\b"
     r"(?=.*\b(?:gestart|begonnen|verschenen|afgerond|opgericht|gepubliceerd|ingevoerd|"
     r"van\s+start|ingegaan|beschikbaar|geopend|opgezet|gelanceerd|vastgesteld|afgesloten)\b)",
     re.I,
@@ -376,10 +377,7 @@ def _spells_out(sentence: str, abbreviation: str) -> bool:
         for w in re.findall(r"[^\W\d_][\w-]*", sentence)
         if w.lower() not in _LINK_WORDS
     ]
-    joined = "".join(initials)
-    return need in joined and any(
-        joined[i : i + len(need)] == need for i in range(len(joined) - len(need) + 1)
-    )
+    return need in "".join(initials)
 
 
 def _gives_place(sentence: str, question: str) -> bool:
