@@ -23,16 +23,6 @@ OUTPUT = ROOT / "test-output"
 register_embedder(FAKE_EMBEDDING, lambda _: HashEmbeddings(), usage=repr(FAKE_EMBEDDING))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `make test` (pytest-xdist, --dist loadgroup) each test file runs whole on one
-    process, as with --dist loadfile, except that the browser files share one group: two
-    Chromiums and two Streamlit servers at once on two cores made their waits time out."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def output_dir() -> Path:
     """Where tests leave artefacts a person may want to look at (screenshots, reports)."""
