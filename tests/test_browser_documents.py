@@ -274,12 +274,17 @@ def test_add_ask_remove_through_the_documents_page(
     )
     _click(drv, tab)
     _click(drv, wait.until(lambda d: _button(d, "Verwijderen…")))
-    dialog = wait.until(lambda d: next(iter(_css(d, '[role="dialog"]')), None))
-    assert "wordt verwijderd" in dialog.text and "manifest.toml" in dialog.text
+    # the dialog's title shows before its body: wait for the body's words
+    dialog = wait.until(
+        lambda d: next(
+            (x for x in _css(d, '[role="dialog"]') if "wordt verwijderd" in x.text), None
+        )
+    )
+    assert "manifest.toml" in dialog.text
     drv.save_screenshot(str(output_dir / "documents-confirm-remove.png"))
     _click(drv, _button(drv, "Ja, verwijderen", scope=dialog))
-    wait.until(lambda d: f"‘{TITLE}’ is verwijderd" in _body(d) and _settled(d))
-    assert "5 documenten" in _body(drv)
+    removed = f"‘{TITLE}’ is verwijderd"
+    wait.until(lambda d: removed in _body(d) and "5 documenten" in _body(d) and _settled(d))
     assert not (settings.corpus_dir / "handreiking-veilige-haven.pdf").exists()
     assert TITLE not in (settings.corpus_dir / "manifest.toml").read_text(encoding="utf-8")
     _full_page_screenshot(drv, output_dir / "documents-removed.png")
