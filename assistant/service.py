@@ -20,6 +20,7 @@ from assistant.stages.answerer import ANSWER_PASSAGES, Answerer, AnswerRequest, 
 from assistant.stages.corpus_profile import CorpusProfile
 from assistant.stages.extractive import ExtractiveAnswerer
 from assistant.stages.llm import LLMAnswerer, LLMUnavailable, fallback_notice
+from assistant.stages.proper_names import NameVocabulary
 from assistant.stages.rerank import (
     RERANK_CANDIDATES,
     RerankContext,
@@ -59,6 +60,7 @@ class Assistant:
         self.reranker: Reranker = reranker or reranker_from_setting(index.settings.reranker)
         self._profile: tuple[IndexReader, CorpusProfile] | None = None
         self._profile_lock = threading.Lock()
+        self._names: tuple[IndexReader, NameVocabulary] | None = None
         calibrated = getattr(self.reranker, "abstention", None)
         self.extractive = ExtractiveAnswerer(index.embeddings, calibrated or SignalThreshold())
         self.llm = LLMAnswerer(index.settings.llm)
@@ -159,6 +161,18 @@ class Assistant:
                 self._profile = (index, CorpusProfile(index))
             return self._profile[1]
 
+    def names(self, index: IndexReader) -> NameVocabulary:
+        """Which capitalised words this index's corpus uses as names; made on first use and
+        again after a reopen, like the profile."""
+        with self._profile_lock:
+            if self._names is None or self._names[0] is not index:
+                texts = (
+                    f"{c.meta.get('title', '')} {c.meta.get('section', '')} {c.text}"
+                    for c in index.chunks.values()
+                )
+                self._names = (index, NameVocabulary(texts))
+            return self._names[1]
+
     def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
         return self.find(understand(question), max(1, k), doc_ids).passages
 
@@ -184,6 +198,7 @@ class Assistant:
             passages=found.passages,
             query_vector=found.query_vector,
             term_weight=index.bm25.idf,
+            names=self.names(index),
             given=conversation.given_sentences() if conversation is not None else frozenset(),
             next_passage=lambda passage: following_passage(index, passage),
             previous_passage=lambda passage: preceding_passage(index, passage),

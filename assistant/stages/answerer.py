@@ -18,6 +18,8 @@ from assistant.types import Answer, AnswerMode, Passage, Question
 if TYPE_CHECKING:
     import numpy as np
 
+    from assistant.stages.proper_names import NameVocabulary
+
 # Reranked passages an answer reads.
 ANSWER_PASSAGES = 6
 
@@ -30,6 +32,7 @@ TermWeight = Callable[[str], float]
 class AnswerRequest:
     """Everything an answerer may use. passages: the reranked top ANSWER_PASSAGES;
     query_vector: the question's embedding (retrieval computed it); term_weight: see above;
+    names: which capitalised words the corpus uses as names (stages/proper_names.py);
     given: sentence keys (stages/compose.sentence_key) that earlier answers in the
     conversation quoted; next_passage: the chunk after a passage in its document (None at
     the end), so a list cut off from its lead can be continued; previous_passage: the chunk
@@ -39,6 +42,7 @@ class AnswerRequest:
     passages: list[Passage]
     query_vector: np.ndarray | None = None
     term_weight: TermWeight | None = None
+    names: NameVocabulary | None = None
     given: Collection[str] = field(default_factory=frozenset)
     next_passage: Callable[[Passage], Passage | None] | None = None
     previous_passage: Callable[[Passage], Passage | None] | None = None

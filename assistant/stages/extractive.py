@@ -55,6 +55,7 @@ from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
 from assistant.stages.named_subject import missing_subject_notice, names_subject, subject_word
 from assistant.stages.previous_chunk import with_previous_sentence
+from assistant.stages.proper_names import NameVocabulary, missing_name_notice, unnamed_names
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage, Question
 
@@ -77,16 +78,24 @@ def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
 
 
 def _missing_reference(
-    question: Question, cited_texts: list[str], term_weight: TermWeight | None
+    question: Question,
+    cited_texts: list[str],
+    term_weight: TermWeight | None,
+    names: NameVocabulary | None = None,
 ) -> str | None:
-    """The notice for a law, place or "Wat is X?" subject the question names and no quoted
-    passage does (hard checks: such a quote would be about something else), or None."""
+    """The notice for a law, place, rare proper name or "Wat is X?" subject the question
+    names and no quoted passage does (hard checks: such a quote would be about something
+    else), or None."""
     laws = unnamed_laws(question.query, cited_texts)
     if laws:
         return missing_law_notice(laws)
     places = unnamed_places(question.query, cited_texts)
     if places:
         return missing_place_notice(places)
+    if names is not None:
+        unnamed = unnamed_names(names.rare_names(question.query), cited_texts)
+        if unnamed:
+            return missing_name_notice(unnamed)
     subject = question.definition_subject
     if subject and term_weight is not None:
         word = subject_word(subject, term_weight)
@@ -213,7 +222,7 @@ class ExtractiveAnswerer:
         continues = signals is not None and signals.kind == "more" and bool(signals.next_chunks)
         confident = continues or confidence >= self.abstention.threshold
         cited_texts = [f"{p.title} {p.section} {p.text}" for p in cited]
-        missing = _missing_reference(question, cited_texts, request.term_weight)
+        missing = _missing_reference(question, cited_texts, request.term_weight, request.names)
         if not confident or missing:
             refused = abstain(question.query, passages)
             refused.confidence, refused.withheld = confidence, citations
