@@ -61,6 +61,8 @@ SlotKind = Literal[
     "place",
     "members",
     "abbreviation",
+    "chair",
+    "funding",
 ]
 
 

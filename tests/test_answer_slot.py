@@ -50,6 +50,11 @@ from assistant.types import Slot
         ("Wie zitten er in het projectteam van de Wijkrechtbank?", "members"),
         ("Uit wie bestaat het kernteam?", "members"),
         ("Welke partijen nemen deel aan het casusoverleg?", "members"),
+        ("Wie zit de stuurgroep voor?", "chair"),
+        ("Wie is voorzitter van de Landelijke Vereniging van Managers?", "chair"),
+        ("Wie betaalt het passend vervoer van personen met verward gedrag?", "funding"),
+        ("Hoe wordt de aanpak in Nieuwland gefinancierd?", "funding"),
+        ("Door wie wordt het project betaald?", "funding"),
     ],
 )
 def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) -> None:
@@ -62,9 +67,8 @@ def test_the_asked_detail_is_read_from_the_question(question: str, kind: str) ->
     [
         "Wat is knock and talk?",
         "Wanneer mag de burgemeester een drugspand sluiten?",  # a condition, not a date
-        "Wie zit de stuurgroep voor?",  # who chairs it
-        "Wie is voorzitter van de Landelijke Vereniging van Managers?",  # a role may answer
         "Wie is meestal de voorzitter van het driehoeksoverleg?",
+        "Waarom financieren de meeste regio's onderhanden werk?",  # a reason
         "Waarom helpt een klein vrij besteedbaar budget bij het ketenhuis?",  # a reason
         "Waarom is samenwerken lastig?",
         "Welke rol hebben gemeenten bij de aanpak?",  # a role, not a place
@@ -146,6 +150,33 @@ def test_a_group_is_made_of_its_members() -> None:
     assert not gives(members, "Het projectteam komt tweewekelijks bij elkaar voor overleg.", "")
     # a group's make-up is said in too many ways for its absence to refuse the answer
     assert not refuses_without(members) and refuses_without(Slot("place"))
+
+
+def test_a_chair_or_funding_answer_says_who_chairs_or_pays() -> None:
+    """A role answers "Wie zit X voor?" as well as a name, but only in a sentence about the
+    chair; money only in one about money, not in "betaald werk" or a kosten-batenanalyse."""
+    chair = Slot("chair")
+    assert gives(chair, "Meestal is de burgemeester de voorzitter van het driehoeksoverleg.", "")
+    assert gives(chair, "Het overleg wordt voorgezeten door de wethouder.", "")
+    assert not gives(chair, "Landelijk zijn de VNG en de LVMV verantwoordelijk.", "")
+    funding = Slot("funding")
+    assert gives(funding, "Het ministerie financiert Back on Track uit de BOTOC-gelden.", "")
+    assert gives(funding, "De aanpak wordt gefinancierd vanuit de afdeling Veiligheid.", "")
+    assert gives(funding, "De gemeente betaalt de coaches.", "")
+    assert not gives(funding, "Gezinsleden vinden betaald werk of beginnen een opleiding.", "")
+    assert not gives(funding, "De gemeente liet een maatschappelijke kosten-batenanalyse doen.", "")
+    assert "financiering" in missing_notice(funding) and "voorzitter" in missing_notice(chair)
+
+
+def test_a_funder_the_documents_do_not_name_is_refused(assistant) -> None:
+    """The familieaanpak passages never say who pays for it; its results section says
+    family members found "betaald werk", which is no answer."""
+    refused = assistant.ask("Wie betaalt de familieaanpak in Tilburg?")
+    assert refused.abstained and not refused.citations
+    assert any("financiering" in n for n in refused.notices)
+    answered = assistant.ask("Hoe wordt Back on Track gefinancierd?")
+    assert not answered.abstained
+    assert "BOTOC-gelden financiert" in answered.text
 
 
 def test_the_notice_names_what_is_missing_in_dutch() -> None:

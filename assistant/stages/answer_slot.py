@@ -77,6 +77,32 @@ _PERSON_Q = re.compile(
     r"|hoe\s+(?:heet|heette|heten|heetten)\s+(?:de|het)\b)",
     re.I,
 )
+# "Wie is voorzitter van de ACAO?", "Wie zit de stuurgroep voor?": a role or a name answers it
+# ("de burgemeester"), but only in a sentence that says who chairs: "Landelijk zijn de VNG en
+# de LVMV verantwoordelijk voor het programma" names the body the question is about, not its
+# chair. ("Wie is de voorzitter …" asks for a person's name, _PERSON_Q.)
+_CHAIR_Q = re.compile(
+    _QUESTION_PREFIX + r"(?:wie\s+(?:is|was|wordt|werd)\s+(?:nu\s+|momenteel\s+)?voorzitter\b"
+    r"|wie\s+(?:zit|zat|zitten)\s+(?:[\w()'’-]+\s+){1,8}?voor\s*\??\s*$)",
+    re.I,
+)
+_CHAIR = re.compile(r"\bvoorzit\w*|\bvoorgezeten\b", re.I)
+# "Wie betaalt het passend vervoer?", "Hoe wordt Back on Track gefinancierd?": only a sentence
+# about money answers it. Not "kosten-batenanalyse", not "betaald werk" (a job), not "middelen"
+# (which are often tools).
+_FUNDING_Q = re.compile(
+    r"\bwie\s+(?:betaalt|betaalde|betalen|financiert|financierde|financieren|bekostigt|"
+    r"bekostigde|subsidieert)\b"
+    r"|\b(?:hoe|waaruit|waarvan|waarmee|door\s+wie)\s+(?:wordt|werd|worden|werden|is|zijn)\s+"
+    r"(?:[\w()'’-]+\s+){1,8}?(?:gefinancierd|betaald|bekostigd|gesubsidieerd)\b",
+    re.I,
+)
+_FUNDING = re.compile(
+    r"\bfinanci\w*|\bgefinancierd\b|\bbetaal\w*\b(?!\s+(?:werk|baan|banen))|\bbekostig\w*|\bsubsidi\w*|"
+    r"\bbudget\w*|\bgeld\w*|-gelden\b|-middelen\b|\bvergoed\w*|\bfonds\w*|"
+    r"(?<![\w-])kosten(?![\w-])|\beuro\b|€",
+    re.I,
+)
 # "Welke gemeente …", "In welke (tien) gemeenten …", "Welke pilotgemeenten …": the answer
 # names a municipality or town. Between "welke" and the noun at most a number or an adjective
 # ("welke andere gemeenten"), so "Welke rol hebben gemeenten" asks for a role.
@@ -253,6 +279,10 @@ def asked_slot(question: str) -> Slot | None:
         return Slot("abbreviation", m.group("a") or m.group("b") or m.group("c") or m.group("d"))
     if _PERSON_Q.search(question):
         return Slot("person")
+    if _CHAIR_Q.search(question):
+        return Slot("chair")
+    if _FUNDING_Q.search(question):
+        return Slot("funding")
     if _MEMBERS_Q.search(question):
         return Slot("members")
     if _PLACE_Q.search(question):
@@ -414,6 +444,10 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
         return bool(_MEMBERS.search(sentence))
     if slot.kind == "abbreviation":
         return _spells_out(sentence, slot.noun or "")
+    if slot.kind == "chair":
+        return bool(_CHAIR.search(sentence))
+    if slot.kind == "funding":
+        return bool(_FUNDING.search(sentence))
     return _gives_person(sentence, question)
 
 
@@ -440,6 +474,8 @@ _ASKED_NAME: dict[SlotKind, str] = {
     "place": "een gemeente of plaats",
     "members": "wie er deel van uitmaken",
     "abbreviation": "de afkorting voluit",
+    "chair": "de voorzitter",
+    "funding": "de financiering",
 }
 
 
