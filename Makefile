@@ -47,7 +47,7 @@ run: venv
 	$(BIN)/vraagbaak ui
 
 test: test-venv browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: test-venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

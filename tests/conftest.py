@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,56 @@ OUTPUT = ROOT / "test-output"
 
 # Unit tests that need vectors but not e5 use this; see tests/fake_embedder.py.
 register_embedder(FAKE_EMBEDDING, lambda _: HashEmbeddings(), usage=repr(FAKE_EMBEDDING))
+
+
+# Browser test files: one Streamlit server and one Chromium each, which time out when both run
+# at once on the two cores (see browser_turn). Kept apart in the order below.
+BROWSER_FILES = ("tests/test_browser.py", "tests/test_browser_documents.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order test files for the two processes of `make test` (`--dist loadfile
+    --no-loadscope-reorder` hands out whole files in this order).
+
+    The first file's first test needs the corpus index, so the first process starts
+    embedding the corpus at once (about two minutes); then come the files that need no
+    index, which the second process works through meanwhile instead of waiting on the build
+    lock; then the files that need it, most tests first, with the two browser files first
+    and last so they rarely meet. A plain `pytest` run keeps this order too.
+    """
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def needs_index(name: str) -> bool:
+        return any("corpus_index" in getattr(i, "fixturenames", ()) for i in files[name])
+
+    with_index = sorted((f for f in files if needs_index(f)), key=lambda f: -len(files[f]))
+    without = sorted((f for f in files if not needs_index(f)), key=lambda f: -len(files[f]))
+
+    def builds_at_once(name: str) -> tuple[bool, int]:
+        first = files[name][0]
+        return ("corpus_index" in getattr(first, "fixturenames", ()), len(files[name]))
+
+    candidates = [f for f in with_index if f not in BROWSER_FILES]
+    opener = [max(candidates, key=builds_at_once)] if candidates else []
+    rest = [f for f in with_index if f not in opener and f not in BROWSER_FILES]
+    browser = [f for f in BROWSER_FILES if f in files]
+    order = opener + without + browser[:1] + rest + browser[1:]
+    items[:] = [item for name in order for item in files[name]]
+
+
+@pytest.fixture(scope="module")
+def browser_turn(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[None]:
+    """Held by a browser test file while it runs its page server and Chromium, so the other
+    process of `make test` never runs the other browser file at the same time: on two cores,
+    two servers and two browsers made waits time out (three failures in one run)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    folder = base if worker_id == "master" else base.parent
+    with FileLock(str(folder / "browser.lock")):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -181,7 +181,7 @@ def _streamlit(
 
 @pytest.fixture(scope="module")
 def server(
-    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+    corpus_index: Settings, browser_turn: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Settings]]:
     reports = _write_reports(tmp_path_factory.mktemp("reports"))
     yield from _streamlit(corpus_index, reports, tmp_path_factory)
@@ -189,7 +189,7 @@ def server(
 
 @pytest.fixture(scope="module")
 def eval_server(
-    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+    corpus_index: Settings, browser_turn: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Settings]]:
     """A server over a copy of the real index with no reports yet: the evals started from
     its page, their locks and status files meet no other test."""
@@ -202,7 +202,7 @@ def eval_server(
 
 
 @pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def driver(browser_turn: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

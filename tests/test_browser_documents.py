@@ -69,7 +69,7 @@ ABSTAIN = "Dit staat niet in de documenten"
 
 @pytest.fixture(scope="module")
 def doc_server(
-    corpus_index: Settings, tmp_path_factory: pytest.TempPathFactory
+    corpus_index: Settings, browser_turn: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Settings]]:
     """A page server with document changes enabled, on copies of corpus and index."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
