@@ -410,6 +410,15 @@ KNOWN_HEADINGS = {
         "Project: Veilig buitengebied, gemeente Bronckhorst > Ontstaan: onbekend buitengebied",
         "Project: mobiel banditisme > Ontstaan: toename grensoverschrijdende criminaliteit",
         "Project: Integrale werkwijze ongestructureerde problemen",
+        # part headings as wide as a body line, or wrapped after a comma, or after a line
+        # without final punctuation (pdf_lines._LABELLED_HEADING_RE)
+        "4. Aanpak Nieuwe aanwas Nieuwland, gemeente Schiedam > Knelpunten: te weinig "
+        "capaciteit, te beperkt qua gebied, gebrek aan tijd",
+        "3. Knock and talk, gemeente Utrecht > Knelpunten: partijen meekrijgen, omgaan met "
+        "informatie, beperkte middelen en afhankelijkheid van best persons",
+        "Project: Veilig buitengebied, gemeente Bronckhorst > Resultaten: meer gemeenten doen mee",
+        "Project: Veilig buitengebied, gemeente Bronckhorst > Aanpak: publiek-private "
+        "samenwerking en verbinding",
     ],
     "informatiebronnen-oov-complexe-veiligheidsthemas.txt": [
         "INLEIDING",
@@ -725,3 +734,36 @@ def test_a_footnote_block_leaves_no_link_tail_or_footnote_text_in_the_prose(
         assert "Zie hier voor meer informatie" not in b.text
     assert not any("Zie hier voor meer informatie over deze bevoegdheid" in b.text for b in blocks)
     assert any(b.section.split(" > ")[0].endswith("Jeugd") for b in blocks)
+
+
+def test_a_case_part_heading_is_a_heading_however_wide() -> None:
+    """ "Knelpunten: …" as wide as a body line, wrapped after a comma, or after a line that
+    has no final punctuation; "Resultaat: … ." ends as a sentence: a list item."""
+    body = (
+        "De jongerenwerker kent de jongeren in de wijk al jaren en ziet hen bijna elke dag op\n"
+        "straat, op school en in het buurthuis, en praat met hun ouders over de toekomst.\n"
+    )
+    text = (
+        "1. Aanpak in de wijk\n"
+        + body
+        + "Knelpunten: te weinig capaciteit, te beperkt qua gebied, gebrek aan tijd en geld\n"
+        "Op dit moment is Yves de enige jongerenwerker die zo intensief met deze jongeren\n"
+        "werkt in de wijk en dat is te weinig.\n"
+        "Succesfactoren: vertrouwen, persoonlijke aandacht, samenwerking tussen beleid,\n"
+        "uitvoering en best persons\n" + body + "maar hadden geen\n"
+        "Resultaten: meer gemeenten doen mee\n"
+        + body
+        + "Resultaat: goed voorbereide professionals.\n"
+    )
+    blocks = _parse(text, "pdf-text")
+    assert _headings(blocks) == [
+        "1. Aanpak in de wijk",
+        "Knelpunten: te weinig capaciteit, te beperkt qua gebied, gebrek aan tijd en geld",
+        "Succesfactoren: vertrouwen, persoonlijke aandacht, samenwerking tussen beleid, "
+        "uitvoering en best persons",
+        "Resultaten: meer gemeenten doen mee",
+    ]
+    under = [b.section for b in blocks if b.text.startswith("Op dit moment")]
+    assert under and under[0].endswith(
+        "Knelpunten: te weinig capaciteit, te beperkt qua gebied, gebrek aan tijd en geld"
+    )

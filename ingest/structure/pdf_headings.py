@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.cleaning import lettered_heading_letter
-from ingest.structure.pdf_lines import Unit, heading_like
+from ingest.structure.pdf_lines import Unit, heading_like, labelled_heading
 
 DECIMAL_HEADING_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$")
 CHAPTER_HEADING_RE = re.compile(r"^(\d{1,2}):?\s+(\S.*)$")
@@ -73,7 +73,7 @@ def heading_level(
             numbering.numbered_depth = 1 if numbering.chapter is None else 2
             return numbering.numbered_depth
         return None
-    if is_caps_heading(text) or is_title_heading(text):
+    if is_caps_heading(text) or is_title_heading(text) or labelled_heading(text):
         return numbering.numbered_depth + 1
     return None
 

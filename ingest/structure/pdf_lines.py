@@ -30,6 +30,19 @@ from ingest.models import BlockKind, RawPage
 NUMBER_MARKER_RE = re.compile(r"^(?:\d{1,2}[.):]|\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2})\s+\S")
 _SENTENCE_END = ".!?;:"
 _PAREN_TAIL_RE = re.compile(r"^\([^()]{1,24}\)\s*$")
+# "Knelpunten: te weinig capaciteit, te beperkt qua gebied, gebrek aan tijd", "Rol
+# coördinator: begeleiden en aanjagen": the part headings of a case description, a part's
+# name, a colon and a lower-case phrase without final punctuation. Some run as wide as a body
+# line or over twelve words, so the shape tests below took them for the start of the
+# paragraph under them; the part's name says what they are. "Resultaat: goed voorbereide
+# professionals." ends as a sentence: an item of a list, not a heading.
+_LABELLED_HEADING_RE = re.compile(
+    r"^(?:Ontstaan|Aanleiding|Aanpak|Werkwijze|Resultaten|Resultaat|Evaluatie|Succesfactoren|"
+    r"Succesfactor|Knelpunten|Knelpunt|Toekomst|Vervolg|Doelgroep|Verloop|Voorwaarden|Lessen|"
+    r"Rol(?: van de)? [a-zà-ÿ]+)\s*:\s+['‘\"“]?[a-zà-ÿ]"
+)
+# A part heading wraps onto one more line at most.
+_LABELLED_HEADING_LINES = 2
 _FUNCTION_WORDS = {
     "de", "het", "een", "van", "in", "op", "met", "voor", "en", "of", "te", "aan", "door",
     "bij", "naar", "om", "als", "dat", "die", "tot", "over", "uit", "zijn", "is", "wordt",
@@ -193,6 +206,12 @@ def typical_width(lines: list[_Line]) -> float:
     return float(lengths[int(len(lengths) * 0.9) - 1 if len(lengths) > 1 else 0])
 
 
+def labelled_heading(text: str) -> bool:
+    """A case part's heading: "Knelpunten: …" (see _LABELLED_HEADING_RE)."""
+    text = text.strip()
+    return bool(text) and text[-1] not in ".!?" and bool(_LABELLED_HEADING_RE.match(text))
+
+
 def _starts_lower(s: str) -> bool:
     m = re.match(r"^[(\"'\[]*([^\W\d_])", s)
     return m is not None and m.group(1).islower()
@@ -226,6 +245,12 @@ def _starts_new_unit(cur: Unit, ln: _Line, width: float, blank_separates: bool =
         return True
     if _ends_hyphen(prev):
         return False
+    if labelled_heading(ln.text):
+        return True
+    if labelled_heading(cur.lines[0].text):
+        # the heading wraps on after a comma or before a lower-case word, for one line
+        wraps = prev[-1] == "," or _starts_lower(ln.text)
+        return len(cur.lines) >= _LABELLED_HEADING_LINES or not wraps
     if _PAREN_TAIL_RE.match(ln.text) and prev[-1] not in _SENTENCE_END:
         return False  # "... Interventie Team" / "(BUIT)": the acronym ends the line before
     # a full line without final punctuation wraps on, even across a blank line ("... voor het
@@ -268,6 +293,8 @@ def _starts_new_unit(cur: Unit, ln: _Line, width: float, blank_separates: bool =
 def heading_like(cur: Unit, width: float) -> bool:
     """A short unit that stands alone: a heading candidate, not a sentence fragment."""
     text = cur.raw.strip()
+    if len(cur.lines) <= _LABELLED_HEADING_LINES and labelled_heading(text):
+        return text[-1] not in ",;"
     body = re.sub(r"^\d{1,2}(?:\.\d{1,2})*[.):]?\s+", "", text)  # "1. De ..." is no sentence end
     last_word = text.split()[-1] if text.split() else ""  # "7.1.2 OM" is no "om"
     return (
