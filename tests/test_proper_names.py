@@ -35,6 +35,7 @@ def test_an_answer_keeps_its_quote_when_one_name_is_named() -> None:
     assert unnamed_names(["Nypels"], ["Bezoek aan het Nypelsplantsoen."]) == []
     assert unnamed_names(["Schiedam", "Nieuwland"], ["De aanpak in Nieuwland."]) == []
     assert unnamed_names(["Nypels"], ["De aanpak in Schiedam."]) == ["Nypels"]
+    assert unnamed_names(["Roma"], ["Het aroma van koffie."]) == ["Roma"]  # a word's start
     assert "‘Nypels’" in missing_name_notice(["Nypels"])
 
 

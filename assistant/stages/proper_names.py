@@ -30,8 +30,8 @@ MIN_NAME = 4
 # A name held by more than this share of the passages is a topic word, not a name that
 # singles one out. Chosen once, not tuned: 10 % of the bundled corpus is 44 passages.
 MAX_SHARE = 0.10
-# As stages/named_subject.py: a folded prefix of all but the last two letters, so "Nypels"
-# meets "Nypelsplantsoen" and "Straatkracht" its inflections.
+# As stages/named_subject.py: a folded prefix of all but the last two letters, at the start of
+# a word, so "Nypels" meets "Nypelsplantsoen" and "Straatkracht" its inflections.
 MIN_PREFIX = 5
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w]*(?:-[\w]+)*")
@@ -39,9 +39,10 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][\w]*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
-def _prefix(name: str) -> str:
+def _prefix(name: str) -> re.Pattern[str]:
+    """The name's folded prefix at the start of a word: "Roma" is not in "aroma"."""
     folded = fold(name)
-    return folded[: max(MIN_PREFIX, len(folded) - 2)]
+    return re.compile(r"(?<!\w)" + re.escape(folded[: max(MIN_PREFIX, len(folded) - 2)]))
 
 
 class NameVocabulary:
@@ -64,7 +65,7 @@ class NameVocabulary:
         if not self._folded:
             return 0.0
         prefix = _prefix(name)
-        return sum(prefix in text for text in self._folded) / len(self._folded)
+        return sum(bool(prefix.search(text)) for text in self._folded) / len(self._folded)
 
     def rare_names(self, question: str) -> list[str]:
         """The question's rare proper names, as it writes them, in order, each once."""
@@ -91,7 +92,7 @@ def unnamed_names(names: list[str], texts: Iterable[str]) -> list[str]:
         return []
     folded = [fold(text) for text in texts]
     prefixes = [_prefix(n) for n in names]
-    return [] if any(p in t for p in prefixes for t in folded) else names
+    return [] if any(p.search(t) for p in prefixes for t in folded) else names
 
 
 def missing_name_notice(names: list[str]) -> str:
