@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.markdown import escape_inline, escape_line_start, escape_markdown
+from assistant.markdown import escape_inline, escape_line_start
 from assistant.types import ABSTAIN_TEXT, Answer, Citation
 from foundation.sections import location
 
@@ -33,7 +33,7 @@ def _escape_keeping_markers(text: str) -> str:
         last = m.end()
     parts.append(escape_inline(text[last:]))
     joined = ""
-    for part in parts:  # escape_markdown strips, so restore single spaces around markers
+    for part in parts:  # escape_inline strips, so restore single spaces around markers
         if joined and part and not part.startswith((".", ",", ";", ":", "!", "?", ")")):
             joined += " "
         joined += part
@@ -65,17 +65,19 @@ def format_date(date: str) -> str:
 
 
 def _source_line(c: Citation) -> str:
-    parts = [f"*{escape_markdown(c.title or c.doc_id)}*"]
-    publisher = escape_markdown(c.publisher) if c.publisher else ""
+    """Escaped inline only: nothing here starts a line, so a section "3. Knock and talk"
+    keeps its "3." (a line-start escape showed as "3\\." in the pasted memo)."""
+    parts = [f"*{escape_inline(c.title or c.doc_id)}*"]
+    publisher = escape_inline(c.publisher) if c.publisher else ""
     date = format_date(c.date) if c.date else ""
     if publisher and date:
-        parts.append(f"{publisher} ({escape_markdown(date)})")
+        parts.append(f"{publisher} ({escape_inline(date)})")
     elif publisher or date:
-        parts.append(publisher or escape_markdown(date))
+        parts.append(publisher or escape_inline(date))
     where = location(
         c.page,
-        escape_markdown(c.section),
-        escape_markdown(c.part),
+        escape_inline(c.section),
+        escape_inline(c.part),
         section_mark="paragraaf “",
         section_end="”",
     )
@@ -89,7 +91,7 @@ def render_citation(c: Citation) -> str:
     line = _source_line(c)
     if not c.quote.strip():
         return line
-    return f"{line}\n\n> “{escape_markdown(c.quote)}”"
+    return f"{line}\n\n> “{escape_inline(c.quote)}”"
 
 
 def render_memo(answer: Answer, picked: Sequence[Citation] = ()) -> str:

@@ -114,6 +114,20 @@ def test_escape_line_start_list_and_heading() -> None:
     assert escape_markdown("gewone zin, niets te doen.") == "gewone zin, niets te doen."
 
 
+def test_a_numbered_section_keeps_its_number_in_the_source_line() -> None:
+    """ "3. Knock and talk" is in the middle of the reference line, where Markdown makes no
+    list: the pasted memo showed "paragraaf “3\\. Knock and talk"."""
+    c = citation(
+        1,
+        quote="2019. Eind van de City Deal",
+        section="3. Knock and talk, gemeente Utrecht > Knelpunten",
+    )
+    memo = render_memo(answer("Tekst [1].", [c]))
+    assert "paragraaf “3. Knock and talk, gemeente Utrecht > Knelpunten”" in memo
+    assert "> “2019. Eind van de City Deal”" in memo
+    assert "\\" not in memo
+
+
 def test_flagged_answer_carries_a_warning() -> None:
     memo = render_memo(answer("De burgemeester is voorzitter.", [], flagged=True))
     assert memo.startswith("*Let op:")
