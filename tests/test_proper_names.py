@@ -27,6 +27,7 @@ def test_a_name_is_capitalised_never_written_lower_case_and_rare() -> None:
     assert names.rare_names("Wat doet Bureau Straatkracht?") == ["Bureau", "Straatkracht"]
     assert names.rare_names("Nypels: wat doet de wijkagent?") == []
     assert names.rare_names("Wat is mobiel banditisme (MOBA)?") == []
+    assert names.rare_names("Hoeveel huizen zijn er in Nederland?") == []  # the country
     # hyphen parts are names of their own
     assert names.rare_names("Wie werkt in Schiedam-Nieuwland?") == ["Schiedam", "Nieuwland"]
 

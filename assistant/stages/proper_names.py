@@ -9,11 +9,12 @@ laws and places (stages/extractive.py refuses with a notice).
 
 A name here is a capitalised word (or hyphen part: "Schiedam-Nieuwland") after the
 question's first word, of at least MIN_NAME letters, that the corpus never writes in lower
-case ("Raad", "Aanpak" and "Openbaar" are ordinary words that open titles) and that at most
-MAX_SHARE of the passages hold: a name most passages hold ("Veiligheidshuis") is the corpus's
-topic, not what singles out one passage. A name inside parentheses is skipped, since the
-question spells it out in words beside it ("mobiel banditisme (MOBA)"). A question with
-several names keeps an answer that names one of them, as with places.
+case ("Aanpak", "Openbaar" and "Ministerie" are ordinary words that open titles) and that at
+most MAX_SHARE of the passages hold: a word that many passages hold is the corpus's topic, not
+what singles out one passage. The country itself ("Nederland", "het Rijk") is the scope of
+every document, never a name a passage must repeat. A name inside parentheses is skipped,
+since the question spells it out in words beside it ("mobiel banditisme (MOBA)"). A question
+with several names keeps an answer that names one of them, as with places.
 
 Which words the corpus writes in lower case is read once per index from its chunks; a name
 the corpus does not hold at all counts as rare.
@@ -33,6 +34,12 @@ MAX_SHARE = 0.10
 # As stages/named_subject.py: a folded prefix of all but the last two letters, at the start of
 # a word, so "Nypels" meets "Nypelsplantsoen" and "Straatkracht" its inflections.
 MIN_PREFIX = 5
+
+# The country every document is about: "Hoeveel Zorg- en Veiligheidshuizen zijn er in
+# Nederland?" is answered by "de 32 Zorg- en Veiligheidshuizen", which need not say where.
+NATIONAL_SCOPE = frozenset(
+    {"nederland", "nederlandse", "nederlands", "nederlanders", "rijk", "rijksoverheid"}
+)
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w]*(?:-[\w]+)*")
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][\w]*")
@@ -78,6 +85,7 @@ class NameVocabulary:
                 if (
                     len(part) >= MIN_NAME
                     and part[0].isupper()
+                    and fold(part) not in NATIONAL_SCOPE
                     and not self.written_lowercase(part)
                     and self.share(part) <= MAX_SHARE
                 ):
