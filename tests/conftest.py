@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     embedding the corpus at once (about two minutes); then come the files that need no
     index, which the second process works through meanwhile instead of waiting on the build
     lock; then the files that need it, most tests first, with the two browser files first
-    and last so they rarely meet. A plain `pytest` run keeps this order too.
+    and last so they rarely meet. A plain `pytest` run keeps this order too. The run took as
+    long as with xdist's own order (788 s against 766-805 s here): the build uses both cores
+    either way, so what this order buys is the browser files kept apart.
     """
     files: dict[str, list[pytest.Item]] = {}
     for item in items:
