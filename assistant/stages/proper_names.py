@@ -23,6 +23,7 @@ the corpus does not hold at all counts as rare.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from foundation.lexical import fold
@@ -44,12 +45,17 @@ NATIONAL_SCOPE = frozenset(
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w]*(?:-[\w]+)*")
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][\w]*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_WORD = re.compile(r"\w+")
+
+
+def _prefix_text(name: str) -> str:
+    folded = fold(name)
+    return folded[: max(MIN_PREFIX, len(folded) - 2)]
 
 
 def _prefix(name: str) -> re.Pattern[str]:
     """The name's folded prefix at the start of a word: "Roma" is not in "aroma"."""
-    folded = fold(name)
-    return re.compile(r"(?<!\w)" + re.escape(folded[: max(MIN_PREFIX, len(folded) - 2)]))
+    return re.compile(r"(?<!\w)" + re.escape(_prefix_text(name)))
 
 
 class NameVocabulary:
@@ -57,22 +63,35 @@ class NameVocabulary:
     and how many of its passages hold it."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self._folded: list[str] = []
         lower: set[str] = set()
-        for text in texts:
-            self._folded.append(fold(text))
+        holders: dict[str, set[int]] = {}
+        count = 0
+        for i, text in enumerate(texts):
+            count += 1
             lower.update(fold(w) for w in _LOWER_WORD.findall(text))
+            for word in set(_WORD.findall(fold(text))):
+                holders.setdefault(word, set()).add(i)
         self._lowercase = frozenset(lower)
+        self._count = count
+        # sorted words, so the words a prefix starts are one bisect away: scanning every
+        # passage with a pattern took 7 ms per name, a tenth of a warm ask
+        self._words = sorted(holders)
+        self._holders = holders
 
     def written_lowercase(self, word: str) -> bool:
         return fold(word) in self._lowercase
 
     def share(self, name: str) -> float:
-        """The share of the passages whose text holds the name's prefix."""
-        if not self._folded:
+        """The share of the passages with a word that starts with the name's prefix."""
+        if not self._count:
             return 0.0
-        prefix = _prefix(name)
-        return sum(bool(prefix.search(text)) for text in self._folded) / len(self._folded)
+        prefix = _prefix_text(name)
+        held: set[int] = set()
+        i = bisect_left(self._words, prefix)
+        while i < len(self._words) and self._words[i].startswith(prefix):
+            held |= self._holders[self._words[i]]
+            i += 1
+        return len(held) / self._count
 
     def rare_names(self, question: str) -> list[str]:
         """The question's rare proper names, as it writes them, in order, each once."""
