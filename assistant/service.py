@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -43,6 +45,8 @@ from ingest.index import IndexReader, IndexStatus
 # How often a long-running assistant (the chat page) checks whether an ingest changed the index.
 RECHECK_SECONDS = 5.0
 
+T = TypeVar("T")
+
 
 @dataclass
 class Found:
@@ -58,9 +62,9 @@ class Assistant:
     def __init__(self, index: IndexReader, reranker: Reranker | None = None) -> None:
         self.index = index
         self.reranker: Reranker = reranker or reranker_from_setting(index.settings.reranker)
-        self._profile: tuple[IndexReader, CorpusProfile] | None = None
-        self._profile_lock = threading.Lock()
-        self._names: tuple[IndexReader, NameVocabulary] | None = None
+        # facts about the whole corpus (profile, names), each made once per index reader
+        self._per_index: dict[str, tuple[IndexReader, object]] = {}
+        self._per_index_lock = threading.Lock()
         calibrated = getattr(self.reranker, "abstention", None)
         self.extractive = ExtractiveAnswerer(index.embeddings, calibrated or SignalThreshold())
         self.llm = LLMAnswerer(index.settings.llm)
@@ -153,25 +157,23 @@ class Assistant:
         ranked = self.reranker.rerank(question, found.passages, context)
         return Found(top(ranked, k), found.query_vector)
 
+    def _for_index(self, name: str, index: IndexReader, make: Callable[[IndexReader], T]) -> T:
+        """What make(index) returns, made on first use and again after a reopen (a new
+        ingest changes which chunks there are)."""
+        with self._per_index_lock:
+            cached = self._per_index.get(name)
+            if cached is None or cached[0] is not index:
+                cached = (index, make(index))
+                self._per_index[name] = cached
+            return cast(T, cached[1])
+
     def profile(self, index: IndexReader) -> CorpusProfile:
-        """The corpus profile of this index reader, made on first use and again after a
-        reopen (a new ingest changes which chunks there are)."""
-        with self._profile_lock:
-            if self._profile is None or self._profile[0] is not index:
-                self._profile = (index, CorpusProfile(index))
-            return self._profile[1]
+        """The corpus profile of this index reader (the reranker's corpus-wide features)."""
+        return self._for_index("profile", index, CorpusProfile)
 
     def names(self, index: IndexReader) -> NameVocabulary:
-        """Which capitalised words this index's corpus uses as names; made on first use and
-        again after a reopen, like the profile."""
-        with self._profile_lock:
-            if self._names is None or self._names[0] is not index:
-                texts = (
-                    f"{c.meta.get('title', '')} {c.meta.get('section', '')} {c.text}"
-                    for c in index.chunks.values()
-                )
-                self._names = (index, NameVocabulary(texts))
-            return self._names[1]
+        """Which capitalised words this index's corpus uses as names."""
+        return self._for_index("names", index, _name_vocabulary)
 
     def search(self, question: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Passage]:
         return self.find(understand(question), max(1, k), doc_ids).passages
@@ -238,3 +240,10 @@ class Assistant:
             answer = self.extractive.answer(request, on_token)
             answer.notices.insert(0, fallback_notice(str(exc)))
             return answer
+
+
+def _name_vocabulary(index: IndexReader) -> NameVocabulary:
+    return NameVocabulary(
+        f"{c.meta.get('title', '')} {c.meta.get('section', '')} {c.text}"
+        for c in index.chunks.values()
+    )

@@ -45,15 +45,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         files.setdefault(item.nodeid.split("::")[0], []).append(item)
 
+    def uses_index(item: pytest.Item) -> bool:
+        return "corpus_index" in getattr(item, "fixturenames", ())
+
     def needs_index(name: str) -> bool:
-        return any("corpus_index" in getattr(i, "fixturenames", ()) for i in files[name])
+        return any(uses_index(i) for i in files[name])
 
     with_index = sorted((f for f in files if needs_index(f)), key=lambda f: -len(files[f]))
     without = sorted((f for f in files if not needs_index(f)), key=lambda f: -len(files[f]))
 
     def builds_at_once(name: str) -> tuple[bool, int]:
-        first = files[name][0]
-        return ("corpus_index" in getattr(first, "fixturenames", ()), len(files[name]))
+        return (uses_index(files[name][0]), len(files[name]))
 
     candidates = [f for f in with_index if f not in BROWSER_FILES]
     opener = [max(candidates, key=builds_at_once)] if candidates else []
