@@ -24,6 +24,9 @@ from assistant.stages.named_place import missing_place_notice, named_places, unn
         # not in the gazetteer, but said to be a municipality or province
         ("Hoe pakt de gemeente Westland ondermijning in de glastuinbouw aan?", ["Westland"]),
         ("Hoeveel Zorg- en Veiligheidshuizen zijn er in de provincie Friesland?", ["Friesland"]),
+        # GeoNames' primary names are "Almere Stad" and "Alphen aan den Rijn"
+        ("Welke focus heeft Almere in de City Deal?", ["Almere"]),
+        ("Doet Alphen mee aan de aanpak?", ["Alphen"]),
         # a district written after its town still names the town
         ("Op welke jongeren richt de aanpak in Schiedam-Nieuwland zich?", ["Schiedam"]),
     ],

