@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from assistant.stages.candidates import candidates
 from assistant.stages.compose import compose
-from assistant.stages.list_items import continue_lists, focus_on_list
+from assistant.stages.list_items import (
+    announced_count,
+    continue_lists,
+    focus_on_list,
+    with_leads,
+)
 from assistant.types import Passage
 
 LEAD = (
@@ -227,3 +232,58 @@ def test_a_lead_in_the_middle_of_an_answer_gets_its_items() -> None:
     ordered, _ = continue_lists([lead, second, after], [passage], None)
     assert [s.text for s in ordered].count(second.text) == 1
     assert len(ordered) == 5
+
+
+ZVH_HEAD = (
+    "Medio mei 2018 is een landelijk programma Zorg- en Veiligheidshuizen gestart dat de 32 "
+    "Zorg- en Veiligheidshuizen ondersteunt om bij complexe casussen doorbraken te forceren."
+    "\n\nHet programma heeft drie prioriteiten:\n\n• Gezamenlijk werken aan een "
+    "gemeenschappelijke en kwalitatief goede basis voor alle 32 Zorg- en Veiligheidshuizen."
+)
+ZVH_TAIL = (
+    "• Het adequaat en efficiënt organiseren van verbinding met de omgeving.\n\n"
+    "• Doorontwikkelen van Zorg- en Veiligheidshuizen tot brede regionale expertisecentra."
+    "\n\nHet programma kent een doorlooptijd van twee jaren.\n\nHet programma wordt geleid "
+    "door Auke Blaauwbroek, voormalig wethouder in Tilburg."
+)
+ZVH_SECTION = "3: Wat gebeurt er landelijk? > Zorg- en Veiligheidshuizen"
+
+
+def test_an_item_quoted_alone_gets_its_lead_and_the_rest_of_the_list() -> None:
+    """The ledenbrief's three priorities, cut after the first by the chunker: an answer that
+    quotes that item alone reads as a stray bullet. It gets its lead, and the two items of the
+    next chunk, and no more: the lead announces three, and the prose after them has no
+    bullet."""
+    head = _passage(20, ZVH_HEAD, ZVH_SECTION)
+    tail = _passage(21, ZVH_TAIL, ZVH_SECTION)
+    found = candidates([head])
+    opening = found[0]
+    item = next(s for s in found if s.is_item)
+    assert item.lead_span is not None
+
+    ordered = with_leads([opening, item], [head])
+    assert [s.text for s in ordered[1:3]] == ["Het programma heeft drie prioriteiten:", item.text]
+    ordered, cited = continue_lists(ordered, [head], _chain(head, tail))
+    text, citations = compose(ordered, cited, as_list=False)
+
+    assert "\n- Doorontwikkelen van Zorg- en Veiligheidshuizen" in text
+    assert text.count("\n- ") == 3
+    assert "doorlooptijd" not in text and "Blaauwbroek" not in text
+    assert [c.chunk_id for c in citations] == ["ledenbrief:20", "ledenbrief:21"]
+
+
+def test_a_lead_announcing_a_number_takes_that_many_items() -> None:
+    assert announced_count("Het programma heeft drie prioriteiten:") == 3
+    assert announced_count("In 2018 waren er 4 thema's:") == 4
+    assert announced_count("De belangrijkste onderwerpen:") is None
+    text = (
+        "De gemeente kent sinds dit jaar twee routes naar hulp:\n\n• De route via het "
+        "wijkteam.\n\n• De route via de huisarts.\n\n• De route via school."
+    )
+    passage = _passage(1, text, "S")
+    lead = next(s for s in candidates([passage]) if s.text.endswith(":"))
+    ordered, _ = continue_lists([lead], [passage], None)
+    assert [s.text for s in ordered[1:]] == [
+        "• De route via het wijkteam.",
+        "• De route via de huisarts.",
+    ]

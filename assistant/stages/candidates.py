@@ -36,6 +36,7 @@ class Sentence:
     terms: frozenset[str]
     selectable: bool = True
     lead: int | None = None  # index of the "…:" sentence a list item belongs to
+    lead_span: tuple[int, int] | None = None  # that sentence's offsets in the passage
     cheap: float = 0.0
     lex: float = 0.0
     cosine: float | None = None
@@ -83,6 +84,8 @@ def candidates(passages: Sequence[Passage]) -> list[Sentence]:
                 out.append(Sentence(pi, start, end, text, item, frozenset(content_terms(text))))
                 out[-1].selectable = usable
                 out[-1].lead = lead if item else None
+                if item and lead is not None:
+                    out[-1].lead_span = (out[lead].start, out[lead].end)
             if is_lead:
                 lead = len(out) - 1
             elif not item and not text.endswith("?"):

@@ -50,7 +50,7 @@ from assistant.stages.compose import (
     with_stated_reason,
 )
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
-from assistant.stages.list_items import continue_lists, focus_on_list
+from assistant.stages.list_items import continue_lists, focus_on_list, with_leads
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
 from assistant.stages.named_subject import missing_subject_notice, names_subject, subject_word
@@ -211,6 +211,7 @@ class ExtractiveAnswerer:
         ordered = order(chosen)
         if question.is_list:
             ordered = focus_on_list(ordered)
+        ordered = with_leads(ordered, quoted)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
         ordered, cited = with_previous_sentence(
             question.query, ordered, cited, request.previous_passage

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.stages.candidates import Sentence
+from assistant.stages.candidates import BULLET, Sentence
 from assistant.types import Passage
 from foundation.lexical import content_terms
 from foundation.sections import SEPARATOR, split_path
@@ -44,22 +44,44 @@ def _paragraphs(text: str, start: int) -> list[tuple[int, int]]:
     return [(start + m.start(), start + m.end()) for m in _PARAGRAPH.finditer(text[start:])]
 
 
-def _items(passage: Passage, start: int) -> list[tuple[int, int]]:
-    """The item paragraphs that follow offset start, within its section."""
+_COUNT_WORDS = {
+    "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+    "tien": 10,
+}  # fmt: skip
+_ANNOUNCED = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r"|[2-9]|1[0-9])\b", re.IGNORECASE)
+
+
+def announced_count(lead: str) -> int | None:
+    """How many items a lead announces ("Het programma heeft drie prioriteiten:" -> 3): the
+    number nearest its colon, or None."""
+    found = _ANNOUNCED.findall(lead)
+    if not found:
+        return None
+    word = found[-1].lower()
+    return _COUNT_WORDS.get(word) or int(word)
+
+
+def _items(passage: Passage, start: int, limit: int = MAX_ITEMS) -> list[tuple[int, int]]:
+    """The item paragraphs that follow offset start, within its section: at most `limit`,
+    and, when the first is bulleted, only bulleted ones (the prose after a bulleted list
+    opens without a bullet)."""
     text = passage.text
     section = passage.section_at(start)
     taken: list[tuple[int, int]] = []
     total = 0
+    bulleted = False
     for a, b in _paragraphs(text, start):
         length = b - a
-        if passage.section_at(a) != section:
+        if passage.section_at(a) != section or len(taken) >= limit:
             break
         if taken and (
             length > MAX_ITEM_CHARS
             or total + length > MAX_ITEMS_CHARS
             or (length > PROSE_FACTOR * total / len(taken) and length > MIN_PROSE_CHARS)
+            or (bulleted and not BULLET.match(text[a:b]))
         ):
             break
+        bulleted = bulleted or (not taken and bool(BULLET.match(text[a:b])))
         taken.append((a, b))
         total += length
         if len(taken) >= MAX_ITEMS:
@@ -118,6 +140,27 @@ def _is_lead(s: Sentence) -> bool:
     return unfinished and len(lines) > 1 and any(line.endswith(":") for line in lines[:-1])
 
 
+def with_leads(ordered: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """An item quoted without the lead it belongs to gets the lead before it: "- Gezamenlijk
+    werken aan een gemeenschappelijke basis …" alone does not say that it is one of "drie
+    prioriteiten" of the programme. The lead is unselectable on its own (it borrows nothing
+    and answers nothing) but reads as the item's context."""
+    quoted = {(s.passage_index, s.start) for s in ordered}
+    out: list[Sentence] = []
+    for s in ordered:
+        span = s.lead_span
+        if s.is_item and span is not None and (s.passage_index, span[0]) not in quoted:
+            text = passages[s.passage_index].text
+            lead = Sentence(
+                s.passage_index, span[0], span[1], text[span[0] : span[1]], False, frozenset()
+            )
+            lead.selectable, lead.score = False, s.score
+            quoted.add((s.passage_index, span[0]))
+            out.append(lead)
+        out.append(s)
+    return out
+
+
 def focus_on_list(ordered: list[Sentence]) -> list[Sentence]:
     """A list question answered by a passage that holds a lead-in: the answer is the list.
     Sentences before the lead are kept only when they match the question better than the
@@ -153,7 +196,7 @@ def _complete_inner_leads(out: list[Sentence], passages: Sequence[Passage]) -> l
         quoted = {(s.passage_index, s.start) for s in out}
         missing = [
             _sentence(pi, passage.text, sp)
-            for sp in _items(passage, lead.end)
+            for sp in _items(passage, lead.end, announced_count(lead.text) or MAX_ITEMS)
             if (bound is None or sp[1] <= bound) and (pi, sp[0]) not in quoted
         ]
         if not missing:
@@ -163,6 +206,33 @@ def _complete_inner_leads(out: list[Sentence], passages: Sequence[Passage]) -> l
             end += 1
         out[i + 1 : end] = sorted([*out[i + 1 : end], *missing], key=lambda s: s.start)
     return out
+
+
+def _closes_list_chunk(item: Sentence, passage: Passage, quoted: list[Sentence]) -> bool:
+    """An item that ends its chunk, quoted with its lead: the list may go on in the next chunk
+    ("Het programma heeft drie prioriteiten:" with the first of them closing the chunk)."""
+    span = item.lead_span
+    return (
+        item.is_item
+        and span is not None
+        and not passage.text[item.end :].strip()
+        and any(s.passage_index == item.passage_index and s.start == span[0] for s in quoted)
+    )
+
+
+def _room(last: Sentence, passage: Passage, quoted: list[Sentence]) -> int:
+    """How many more items the list of `last` (its lead, or its last quoted item) may take:
+    what its lead announces less the items quoted already, else MAX_ITEMS."""
+    if not last.is_item:
+        return announced_count(last.text) or MAX_ITEMS
+    span = last.lead_span
+    if span is None:
+        return MAX_ITEMS
+    count = announced_count(passage.text[span[0] : span[1]])
+    if count is None:
+        return MAX_ITEMS
+    own = sum(1 for s in quoted if s.passage_index == last.passage_index and s.lead_span == span)
+    return max(count - own, 0)
 
 
 def continue_lists(
@@ -182,11 +252,15 @@ def continue_lists(
         last_of[s.passage_index] = i
     for pi, i in sorted(last_of.items(), key=lambda kv: -kv[1]):
         lead = out[i]
-        if not _is_lead(lead):
-            continue
         passage = passages[pi]
+        if not _is_lead(lead) and not _closes_list_chunk(lead, passage, out):
+            continue
         quoted = {(s.passage_index, s.start) for s in out}
-        spans = [sp for sp in _items(passage, lead.end) if (pi, sp[0]) not in quoted]
+        spans = [
+            sp
+            for sp in _items(passage, lead.end, _room(lead, passage, out))
+            if (pi, sp[0]) not in quoted
+        ]
         if spans:
             out[i + 1 : i + 1] = [_sentence(pi, passage.text, sp) for sp in spans]
             continue
@@ -195,7 +269,7 @@ def continue_lists(
         following = next_passage(passage)
         if following is None:
             continue
-        if _is_child(following.section, passage.section):
+        if _is_lead(lead) and _is_child(following.section, passage.section):
             found = _subsection_items(passage, following, next_passage)
             for extra in (item[0] for item in found):
                 if extra.chunk_id not in {p.chunk_id for p in passages}:
@@ -213,7 +287,7 @@ def continue_lists(
         tail = passage.text[max(lead.start, lead.end - LEAD_TAIL) : lead.end]
         at = following.text.find(tail)
         start = at + len(tail) if at >= 0 else 0
-        spans = _items(following, start)
+        spans = _items(following, start, _room(lead, passage, out))
         if not spans:
             continue
         passages.append(following)
