@@ -99,7 +99,11 @@ def render_memo(answer: Answer, picked: Sequence[Citation] = ()) -> str:
     ("Ook relevant") the user chose to add; they follow the sources under their own heading,
     so a reader sees they are not part of the answer."""
     if answer.abstained:
-        return ABSTAIN_TEXT + "\n"
+        out = [ABSTAIN_TEXT]
+        if picked:
+            out.append(f"\n**{ALSO_RELEVANT_LABEL}**\n")
+            out.append("\n\n".join(render_citation(c) for c in picked))
+        return "\n".join(out).rstrip() + "\n"
     out = []
     if answer.flagged:
         out.append(f"*{FLAGGED_LABEL}*\n")

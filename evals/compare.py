@@ -54,6 +54,8 @@ METRIC_ORDER = (
     "answers_quoting_gold",
     "alternatives_shown",
     "alternatives_hold_gold",
+    "refusals_with_alternatives",
+    "refused_alternatives_hold_gold",
     "token_f1",
     "rouge_l",
     "search_p50_ms",

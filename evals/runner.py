@@ -218,6 +218,18 @@ def aggregate(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     out["alternatives_hold_gold"] = m.mean(
         1.0 if any(a["holds_gold"] for a in r["alternatives"]) else 0.0 for r in with_alternatives
     )
+    # A refusal by the answer's own check may offer passages that hold what it lacked
+    # (stages/alternatives.py): how often, and how often one of them is gold when the
+    # question had an answer after all.
+    refused = [r for r in recs if r["abstained"]]
+    out["refusals_with_alternatives"] = m.mean(
+        1.0 if r.get("alternatives") else 0.0 for r in refused
+    )
+    out["refused_alternatives_hold_gold"] = m.mean(
+        1.0 if any(a["holds_gold"] for a in r["alternatives"]) else 0.0
+        for r in answerable
+        if r["abstained"] and r.get("alternatives")
+    )
     out["risk_coverage"] = m.risk_coverage(
         [r.get("confidence") for r in recs], [_would_be_right(r) for r in recs]
     )

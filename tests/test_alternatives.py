@@ -9,7 +9,14 @@ import math
 import pytest
 
 from assistant.stages.abstention import LEARNED_INPUTS, LearnedAbstention, SignalThreshold
-from assistant.stages.alternatives import MAX_ALTERNATIVES, alternatives, best_sentence, is_unsure
+from assistant.stages.alternatives import (
+    MAX_ALTERNATIVES,
+    REFUSAL_NOTICE,
+    alternatives,
+    best_sentence,
+    is_unsure,
+    refusal_alternatives,
+)
 from assistant.stages.understand import understand
 from assistant.types import Passage
 from tests.snippets import ZVH
@@ -94,3 +101,46 @@ def test_learned_abstention_round_trips_and_refuses_other_inputs() -> None:
 @pytest.mark.parametrize("threshold", [0.5, 0.9])
 def test_signal_threshold_keeps_its_threshold(threshold: float) -> None:
     assert SignalThreshold(threshold).threshold == threshold
+
+
+def test_a_refusal_offers_the_passages_that_hold_what_it_lacked() -> None:
+    """An answer refused because its passage lacks the asked detail still shows the top
+    passages that have it, apart and numbered from 1 (the refusal cites nothing)."""
+    passages = [_passage(i, text, 3.0 - i) for i, text in enumerate([ZVH, OTHER, ZVH, OTHER])]
+    holds = lambda p: "Raad voor de Kinderbescherming" in p.text  # noqa: E731
+    found = refusal_alternatives(QUESTION, passages, {"doc:0"}, holds)
+    assert [c.chunk_id for c in found] == ["doc:1", "doc:3"]
+    assert [c.n for c in found] == [1, 2]
+    assert all(c.quote in c.text for c in found)
+    # the quoted passage itself is never offered, nor one that fails the check
+    assert refusal_alternatives(QUESTION, passages, {"doc:1", "doc:3"}, holds) == []
+    many = [_passage(i, OTHER, 1.0) for i in range(8)]
+    assert len(refusal_alternatives(QUESTION, many, set(), holds)) == MAX_ALTERNATIVES
+
+
+CITY_DEAL_TOWNS = ("Tilburg", "Breda", "Nijmegen", "Almere", "Zoetermeer", "Maastricht")
+
+
+@pytest.mark.slow
+def test_a_refused_place_question_offers_the_passage_that_names_the_towns(assistant) -> None:
+    """ "Welke steden …" lands on the page's "Wat doen we?", which names no town, and the
+    "Wie doen mee?" list scores too far below it to be quoted: the answer is refused, and the
+    list is offered apart, with a notice, in `ask --json` as well."""
+    answer = assistant.ask(
+        "Welke steden doen mee aan de City Deal Zorg voor Veiligheid in de Stad?"
+    )
+    assert answer.abstained and not answer.citations
+    assert REFUSAL_NOTICE in answer.notices
+    first = answer.alternatives[0]
+    assert first.n == 1 and first.section.endswith("Wie doen mee?")
+    assert any(town in first.quote for town in CITY_DEAL_TOWNS)
+    assert first.quote in first.text
+    shown = answer.to_json()["alternatives"]
+    assert shown[0]["section"] == first.section and shown[0]["quote"] == first.quote
+
+
+@pytest.mark.slow
+def test_a_refusal_for_lack_of_relevance_offers_nothing(assistant) -> None:
+    answer = assistant.ask("Hoe laat vertrekt de laatste trein naar Groningen?")
+    assert answer.abstained
+    assert answer.alternatives == [] and REFUSAL_NOTICE not in answer.notices

@@ -98,6 +98,29 @@ def test_question_gives_answer_with_numbered_sources(app: AppTest) -> None:
 
 
 @pytest.mark.slow
+def test_a_refusal_shows_the_passages_that_hold_what_it_lacked(app: AppTest) -> None:
+    """A refused place question shows no sources, but "Ook relevant" passages that name
+    towns; one ticked goes into a memo text under its own heading."""
+    ask(app, "Welke steden doen mee aan de City Deal Zorg voor Veiligheid in de Stad?")
+    answer = turns(app)[-1].answer
+    assert answer.abstained and answer.alternatives
+    html = " ".join(m.value for m in app.markdown)
+    assert "Bronnen" not in " ".join(str(h.value) for h in app.get("html"))
+    assert "Ook relevant" in " ".join(str(h.value) for h in app.get("html"))
+    assert [e.label.split("]")[0] + "]" for e in app.expander if e.label.startswith("[")] == [
+        f"[{c.n}]" for c in answer.alternatives
+    ]
+    assert "vb-alt-quote" in html
+    # one citation block per alternative, and no memo text until one is ticked
+    assert len(app.code) == len(answer.alternatives)
+    app.checkbox(key=f"pick-{turns(app)[-1].id}-1").check().run()
+    assert len(app.code) == len(answer.alternatives) + 1
+    memo = app.code[-1].value
+    assert "Ook relevant (niet in het antwoord)" in memo
+    assert answer.alternatives[0].title in memo
+
+
+@pytest.mark.slow
 def test_example_button_asks(app: AppTest) -> None:
     app.button(key="example-0").click().run()
     assert not app.exception

@@ -94,6 +94,16 @@ def test_abstention_has_no_sources() -> None:
     assert "Bronnen" not in memo
 
 
+def test_a_refusal_keeps_the_alternatives_staff_ticked_apart() -> None:
+    """A refusal may offer passages that hold the asked detail; one the user ticks goes into
+    the memo under its own heading, never as a source of an answer."""
+    memo = render_memo(answer(ABSTAIN_TEXT, [], abstained=True), [citation(1)])
+    refusal, ticked = memo.split("\n**Ook relevant (niet in het antwoord)**\n")
+    assert refusal.strip() == ABSTAIN_TEXT
+    assert ticked.strip().startswith("[1] *Ledenbrief Zorg en Veiligheid*")
+    assert "Bronnen" not in memo
+
+
 def test_document_markdown_is_escaped_but_markers_and_list_kept() -> None:
     text = (
         "- Het *Zorg- en Veiligheidshuis* | OM [1].\n- # Geen kop maar tekst_met_underscores [2]."

@@ -57,6 +57,13 @@ def render_answer(turn: Turn, feedback_db: Path) -> None:
 def render_sources(turn: Turn) -> None:
     answer = turn.answer
     if not answer.citations:
+        # a refusal may still offer passages that hold what was asked (stages/alternatives.py)
+        picked = render_alternatives(turn)
+        if picked:
+            with st.expander(
+                "Antwoord met bronnen kopiëren voor een memo", icon=":material/content_copy:"
+            ):
+                st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
         return
     st.html('<div class="vb-sources-title">Bronnen</div>')
     for c in answer.citations:

@@ -11,7 +11,7 @@ matches the question best, and staff decide whether it goes into a memo.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from assistant.stages.answer_slot import gives
 from assistant.stages.answerer import TermWeight
@@ -25,6 +25,12 @@ ALTERNATIVE_RANKS = 5
 UNSURE_NOTICE = (
     "Ik weet niet zeker of de passage hierboven de beste is: andere passages scoren bijna even "
     "hoog. Bekijk ook ‘Ook relevant’ hieronder."
+)
+
+
+REFUSAL_NOTICE = (
+    "Andere passages noemen dat wel: ze staan onder ‘Ook relevant’ hieronder. Of ze uw vraag "
+    "beantwoorden, moet u zelf beoordelen."
 )
 
 
@@ -83,6 +89,29 @@ def alternatives(
             continue
         quote = best_sentence(question, passage, term_weight)
         out.append(Citation.from_passage(first_number + len(out), passage, quote))
+        if len(out) >= MAX_ALTERNATIVES:
+            break
+    return out
+
+
+def refusal_alternatives(
+    question: Question,
+    passages: Sequence[Passage],
+    cited: Collection[str],
+    holds: Callable[[Passage], bool],
+    term_weight: TermWeight | None = None,
+) -> list[Citation]:
+    """The top passages that hold what a refused answer lacked. An answer refused by its own
+    check (the asked detail, a place or a name the quoted passage does not give) leaves staff
+    with nothing, while a passage just below it may name the asked towns: shown apart, as
+    alternatives, it is a lead to check rather than an answer. cited: chunk ids of the
+    passages the refused answer quoted; holds: whether a passage passes the failed check."""
+    out: list[Citation] = []
+    for passage in passages[:ALTERNATIVE_RANKS]:
+        if passage.chunk_id in cited or not holds(passage):
+            continue
+        quote = best_sentence(question, passage, term_weight)
+        out.append(Citation.from_passage(1 + len(out), passage, quote))
         if len(out) >= MAX_ALTERNATIVES:
             break
     return out

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from assistant.stages.abstention import Abstention, SignalThreshold
+from assistant.stages.alternatives import REFUSAL_NOTICE, refusal_alternatives
 from assistant.stages.answer_slot import (
     any_gives,
     best_giving,
@@ -39,7 +40,7 @@ from assistant.stages.answerer import (
     TokenSink,
     stream_words,
 )
-from assistant.stages.candidates import Sentence
+from assistant.stages.candidates import Sentence, candidates
 from assistant.stages.compose import (
     MAX_SENTENCES,
     abstain,
@@ -129,6 +130,26 @@ class ExtractiveAnswerer:
         stream_words(answer.text, on_token)
         return answer
 
+    @staticmethod
+    def _offer_alternatives(refused: Answer, request: AnswerRequest, cited: set[str]) -> None:
+        """A refusal by the answer's own check (the asked detail, a law, place or name it
+        lacks) shows the top passages that pass every such check, apart and with a notice
+        that says they are not the answer (stages/alternatives.py)."""
+        question, slot = request.question, request.question.slot
+
+        def passes(p: Passage) -> bool:
+            texts = [f"{p.title} {p.section} {p.text}"]
+            if _missing_reference(question, texts, request.term_weight, request.names):
+                return False
+            quotable = (s.text for s in candidates([p]) if s.selectable)
+            return slot is None or any_gives(slot, quotable, question.text)
+
+        refused.alternatives = refusal_alternatives(
+            question, request.passages, cited, passes, request.term_weight
+        )
+        if refused.alternatives:
+            refused.notices.append(REFUSAL_NOTICE)
+
     def _give_slot(
         self,
         request: AnswerRequest,
@@ -196,8 +217,11 @@ class ExtractiveAnswerer:
         if with_slot is None:
             refused = abstain(question.query, passages)
             refused.confidence = confidence
-            if question.slot is not None:
-                refused.notices.append(missing_notice(question.slot))
+            slot = question.slot
+            if slot is not None:
+                refused.notices.append(missing_notice(slot))
+                if confidence >= self.abstention.threshold:
+                    self._offer_alternatives(refused, request, {p.chunk_id for p in quoted})
             return refused
         quoted, scored, chosen = with_slot
         if question.asks_why:
@@ -229,6 +253,7 @@ class ExtractiveAnswerer:
             refused.confidence, refused.withheld = confidence, citations
             if confident and missing:
                 refused.notices.append(missing)
+                self._offer_alternatives(refused, request, {p.chunk_id for p in cited})
             return refused
         return Answer(
             question=question.query,
