@@ -110,7 +110,7 @@ def test_a_refusal_shows_the_passages_that_hold_what_it_lacked(app: AppTest) -> 
     assert [e.label.split("]")[0] + "]" for e in app.expander if e.label.startswith("[")] == [
         f"[{c.n}]" for c in answer.alternatives
     ]
-    assert "vb-alt-quote" in html
+    assert "vb-alt-quote" in html and "“•" not in html  # a list item's bullet is not quoted
     # one citation block per alternative, and no memo text until one is ticked
     assert len(app.code) == len(answer.alternatives)
     app.checkbox(key=f"pick-{turns(app)[-1].id}-1").check().run()

@@ -216,10 +216,16 @@ ALTERNATIVES_HELP = (
 PICK_LABEL = "Opnemen in memotekst"
 
 
+# A list item's bullet reads as stray punctuation inside quotation marks.
+_LEADING_BULLET = re.compile(r"^[•\-–*▪◦·»]\s+")
+
+
 def alternative_quote_html(c: Citation) -> str:
     """The alternative's best sentence, visible without opening it: staff judge at a glance
     whether the passage is worth a look."""
-    return f'<div class="vb-alt-quote">“{html.escape(c.quote.strip())}”</div>'
+    return (
+        f'<div class="vb-alt-quote">“{html.escape(_LEADING_BULLET.sub("", c.quote.strip()))}”</div>'
+    )
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:
