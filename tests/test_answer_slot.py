@@ -356,3 +356,18 @@ def test_a_members_question_quotes_who_the_group_is_made_of(assistant) -> None:
     assert not answer.abstained
     quotes = " ".join(c.quote for c in answer.citations)
     assert "bestaat uit vertegenwoordigers" in quotes and "tweewekelijks" not in quotes
+
+
+def test_the_asked_detail_is_taken_from_the_next_chunk_of_the_same_section(assistant) -> None:
+    """The ledenbrief's section on the national programme for Zorg- en Veiligheidshuizen is
+    cut after its first priority; "Het programma kent een doorlooptijd van twee jaren." opens
+    the next chunk. The answer quotes the programme and that sentence, each chunk cited once
+    (the priorities' list continues into that chunk too)."""
+    answer = assistant.ask("Hoe lang duurde het programma Zorg- en Veiligheidshuizen?")
+    assert not answer.abstained
+    assert "doorlooptijd van twee jaren" in answer.text
+    holding = [c for c in answer.citations if "doorlooptijd van twee jaren" in c.quote]
+    assert len(holding) == 1
+    assert holding[0].section == answer.citations[0].section
+    assert holding[0] is not answer.citations[0]
+    assert len({c.chunk_id for c in answer.citations}) == len(answer.citations)

@@ -26,6 +26,7 @@ from collections.abc import Collection, Sequence
 from assistant.stages.abstention import Abstention, SignalThreshold
 from assistant.stages.alternatives import REFUSAL_NOTICE, refusal_alternatives
 from assistant.stages.answer_slot import (
+    Slot,
     any_gives,
     best_giving,
     gives,
@@ -70,6 +71,12 @@ SLOT_SWITCH_MARGIN = 0.05
 # after "Wat maakt Knock and talk succesvol?": 0.94 against 1.02). 0.10 changed no figure in
 # the session-8 sweep of SLOT_SWITCH_MARGIN (evals/CALIBRATION.md).
 FOLLOWUP_SLOT_SWITCH_MARGIN = 0.10
+# The asked detail may come from the next or previous chunk of the quoted passage's own
+# section when its sentence scores this close to the best: the same section carries the same
+# topic, so a weaker match than SLOT_SWITCH_MARGIN's is trusted. Set a priori; in-sample it
+# changed no figure, and no margin at all answered three more `none` questions
+# (evals/CALIBRATION.md, session 17).
+SECTION_SLOT_MARGIN = 0.15
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -150,6 +157,34 @@ class ExtractiveAnswerer:
         if refused.alternatives:
             refused.notices.append(REFUSAL_NOTICE)
 
+    def _slot_in_section(
+        self, request: AnswerRequest, first: Passage, slot: Slot
+    ) -> tuple[list[Passage], list[Sentence], Sentence] | None:
+        """The asked detail in the chunk before or after the quoted one, in the same
+        section: the chunker cuts a section where its length says, not where its topic ends
+        ("Het programma heeft drie prioriteiten: …" in one chunk, "Het programma kent een
+        doorlooptijd van twee jaren." in the next). Returns the two passages, their scored
+        sentences and the neighbour's best sentence that gives the detail, or None."""
+        question = request.question
+        for neighbour_of in (request.next_passage, request.previous_passage):
+            neighbour = neighbour_of(first) if neighbour_of is not None else None
+            if neighbour is None or neighbour.section != first.section:
+                continue
+            pair = [first, neighbour]
+            scored = score_sentences(
+                question,
+                pair,
+                self.vectors,
+                request.query_vector,
+                also=lambda text: gives(slot, text, question.text),
+            )
+            giving = [c for c in scored if c.passage_index == 1]
+            filler = best_giving(slot, giving, question.text)
+            best = max((c.score for c in scored), default=0.0)
+            if filler is not None and filler.score >= best - SECTION_SLOT_MARGIN:
+                return pair, scored, filler
+        return None
+
     def _give_slot(
         self,
         request: AnswerRequest,
@@ -160,8 +195,10 @@ class ExtractiveAnswerer:
     ) -> tuple[Sequence[Passage], list[Sentence], list[Sentence]] | None:
         """Make the answer hold the detail the question asks for (stages/answer_slot.py): add
         the quoted passage's best sentence that gives it; failing that, quote the top passage
-        that gives it if its sentence scores near the best; failing that, None (refuse) for a
-        one-part question. A two-part question keeps its answer: the other part may be in it."""
+        that gives it if its sentence scores near the best; failing that, add the sentence that
+        gives it from the next or previous chunk of the quoted passage's section; failing that,
+        None (refuse) for a one-part question. A two-part question keeps its answer: the other
+        part may be in it."""
         question = request.question
         slot = question.slot
         if slot is None or not chosen:
@@ -190,6 +227,10 @@ class ExtractiveAnswerer:
                 if any_gives(slot, (c.text for c in chosen), question.text):
                     return quoted, scored, chosen
                 filler = best_giving(slot, scored, question.text)
+        if filler is None:
+            continued = self._slot_in_section(request, quoted[0], slot)
+            if continued is not None:
+                quoted, scored, filler = continued
         if filler is None:
             one_part = len(question.parts) <= 1
             return None if one_part and refuses_without(slot) else (quoted, scored, chosen)

@@ -290,6 +290,14 @@ def continue_lists(
         spans = _items(following, start, _room(lead, passage, out))
         if not spans:
             continue
-        passages.append(following)
-        out[i + 1 : i + 1] = [_sentence(len(passages) - 1, following.text, sp) for sp in spans]
+        held = [n for n, p in enumerate(passages) if p.chunk_id == following.chunk_id]
+        if held:
+            at_index = held[0]
+        else:
+            passages.append(following)
+            at_index = len(passages) - 1
+        fresh = {(at_index, sp[0]) for sp in spans} - {(s.passage_index, s.start) for s in out}
+        out[i + 1 : i + 1] = [
+            _sentence(at_index, following.text, sp) for sp in spans if (at_index, sp[0]) in fresh
+        ]
     return out, passages
