@@ -53,8 +53,9 @@ log = logging.getLogger(__name__)
 # reduced to their words; 8: a web heading right under another one nests in it; 9: list
 # items keep a marker ("• ") in the chunk text; 10: markdown backslash escapes ("\(CCV\)")
 # read as the character; 11: a case part's heading ("Knelpunten: …") is a heading however
-# wide it runs.
-PIPELINE_VERSION = "11"
+# wide it runs; 12: a numbered footnote at a page's foot stands apart, after the sentence it
+# interrupted.
+PIPELINE_VERSION = "12"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 

@@ -767,3 +767,55 @@ def test_a_case_part_heading_is_a_heading_however_wide() -> None:
     assert under and under[0].endswith(
         "Knelpunten: te weinig capaciteit, te beperkt qua gebied, gebrek aan tijd en geld"
     )
+
+
+FOOT_NOTE_PAGE = """\
+Ondermijning in de wijk / 4. Aanpak Nieuwe aanwas Nieuwland, Schiedam 
+ De aanpak is gebaseerd op het 7-stappenmodel.3 Het doel is de jongeren te 
+
+bereiken. Dan begrijpt zo'n jongen bijvoorbeeld niet dat hij niet met een 
+
+trainingspak op werk kan verschijnen, ook al maakt dat geen verschil in 
+
+de kwaliteit van het werk dat 
+
+3. Dit betreft een vernieuwde aanpak problematische jeugdgroepen en groepsgedrag en is ontwikkeld door 
+Wegwijzer Jeugd en Veiligheid. 
+
+Ondermijning in de wijk / 4. Aanpak Nieuwe aanwas Nieuwland, Schiedam 
+ je levert. Terwijl je op straat altijd welkom bent, hoe je er ook bij loopt. 
+
+Een andere risicofactor is verveling. Veel van deze jongeren hebben geen 
+
+stabiele thuissituatie en ook geen plek om heen te gaan. 
+
+Ondermijning in de wijk / 4. Aanpak Nieuwe aanwas Nieuwland, Schiedam 
+ Het kernteam komt elke week bij elkaar. 
+"""
+
+
+def test_a_footnote_at_a_page_foot_leaves_the_sentence_it_interrupts_whole() -> None:
+    """The inspiratieboek's footnotes sit between a page's last line and the next page's
+    running header, often inside a sentence ("… het werk dat" / note / "je levert."). The
+    sentence is joined again and the note stands apart, after it, not glued to the next
+    paragraph."""
+    texts = [b.text for b in _parse(FOOT_NOTE_PAGE, "pdf-text")]
+    sentence = next(t for t in texts if "het werk dat je levert." in t)
+    assert "Dit betreft" not in sentence
+    note = next(t for t in texts if t.startswith("3. Dit betreft"))
+    assert note.endswith("Wegwijzer Jeugd en Veiligheid.")
+    assert texts.index(note) == texts.index(sentence) + 1
+    assert any(t.startswith("Een andere risicofactor is verveling.") for t in texts)
+
+
+def test_corpus_footnotes_at_a_page_foot_stand_apart(
+    parsed: dict[str, tuple[str, list[Block]]],
+) -> None:
+    """The RIEC footnote of the Nypels case (the corpus's only definition of a RIEC) was glued
+    to the next page's "Daarnaast is er een stuurgroep …"; the Schiedam one cut "het werk dat
+    je levert" in two."""
+    blocks = parsed["inspiratieboek-ondermijning-in-de-wijk.txt"][1]
+    riec = [b.text for b in blocks if "Tien Regionale Informatie- en Expertise Centra" in b.text]
+    assert len(riec) == 1 and riec[0].endswith("Zie ook www.riec.nl")
+    assert any(b.text.startswith("Daarnaast is er een stuurgroep") for b in blocks)
+    assert any("van het werk dat je levert." in b.text for b in blocks)

@@ -57,6 +57,9 @@ class _Line:
     indented: bool
     end_space: bool
     bullet: bool
+    # starts a block whatever the text says: a footnote moved out of the running text, and
+    # the line after it (see _page_foot_notes)
+    hard_break: bool = False
 
 
 @dataclass
@@ -85,7 +88,10 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
     for page, lines in zip(pages, page_lines, strict=True):
         blank = True
         footnotes = _FootnoteBlock()  # footnotes sit at a page's foot: no block spans pages
-        for raw in lines:
+        notes = _page_foot_notes(lines, running, prefixes)
+        held: list[_Line] = []  # a footnote, waiting for the sentence it interrupts to end
+        break_next = closed = False
+        for index, raw in enumerate(lines):
             s = raw.strip()
             if not s:
                 blank = True
@@ -96,18 +102,73 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
             # a bulleted line is content even when its text repeats in a side bar elsewhere
             if _is_dropped(s, set() if is_bullet else running, prefixes, full_text):
                 continue
-            kept.append(
-                _Line(
-                    text=rest,
-                    page=page.number,
-                    blank_before=blank,
-                    indented=raw[:1].isspace(),
-                    end_space=raw.endswith(" "),
-                    bullet=is_bullet,
-                )
+            line = _Line(
+                text=rest,
+                page=page.number,
+                blank_before=blank,
+                indented=raw[:1].isspace(),
+                end_space=raw.endswith(" "),
+                bullet=is_bullet,
             )
             blank = False
+            if index in notes:
+                if not held:
+                    # the text above ended its sentence: the note can stay where it stands
+                    closed = bool(kept) and bool(_SENTENCE_CLOSE_RE.search(kept[-1].text))
+                line.text, line.bullet, line.hard_break = s, False, not held
+                held.append(line)
+                continue
+            if held and closed:
+                kept.extend(held)
+                held, break_next = [], True
+            line.hard_break, break_next = break_next, False
+            kept.append(line)
+            if held and _SENTENCE_CLOSE_RE.search(s):
+                kept.extend(held)
+                held, break_next = [], True
+        kept.extend(held)
     return kept, convention
+
+
+# "2. Tien Regionale Informatie- en Expertise Centra (RIEC's) …": a footnote at a page's foot,
+# numbered like a list item; the body carries its number glued to a word ("Nederland2 en").
+_NUMBERED_NOTE_RE = re.compile(r"^(\d{1,2})\.\s+[A-Z]")
+_SENTENCE_CLOSE_RE = re.compile(r"[.!?][\"'”’)]*$")
+# How far above a footnote its marker may stand, and how many lines the note may run.
+_NOTE_MARKER_LINES = 80
+_NOTE_MAX_LINES = 6
+
+
+def _is_running(s: str, running: set[str], prefixes: set[str]) -> bool:
+    return line_key(s) in running or has_running_prefix(s, prefixes)
+
+
+def _page_foot_notes(lines: list[str], running: set[str], prefixes: set[str]) -> set[int]:
+    """Indices of the lines of numbered footnotes that sit between a page's text and the next
+    page's running header. Extraction puts them inside the running text, often in the middle
+    of a sentence that goes on after the header ("… van het werk dat" / footnote / "je
+    levert."), so kept_lines moves each to just after that sentence ends. A note is only taken
+    for one when the text above holds its number glued to a word or its full stop, as
+    extraction leaves a footnote marker ("Nederland2 en", "7-stappenmodel.3 Het"), and a
+    running header follows within a few lines."""
+    notes: set[int] = set()
+    for i, raw in enumerate(lines):
+        m = _NUMBERED_NOTE_RE.match(raw.strip())
+        if not m:
+            continue
+        above = " ".join(lines[max(0, i - _NOTE_MARKER_LINES) : i])
+        if not re.search(rf"[a-zà-ÿ]{{3}}[.,;:)”’'\"]?{m.group(1)}(?!\d)", above):
+            continue
+        block: list[int] = []
+        for j in range(i, min(len(lines), i + 2 * _NOTE_MAX_LINES)):
+            s = lines[j].strip()
+            if s and _is_running(s, running, prefixes):
+                if 0 < len(block) <= _NOTE_MAX_LINES:
+                    notes.update(block)
+                break
+            if s:
+                block.append(j)
+    return notes
 
 
 _LINK_FOOTNOTE_RE = re.compile(r"^(\d{1,3})\s+(?:https?://|www\.)\S+$")
@@ -241,7 +302,7 @@ def _starts_new_unit(cur: Unit, ln: _Line, width: float, blank_separates: bool =
     do separate paragraphs in this extraction, a blank line before a capital ends the block.
     """
     prev = cur.lines[-1].text
-    if ln.bullet:
+    if ln.bullet or ln.hard_break:
         return True
     if _ends_hyphen(prev):
         return False
