@@ -10,6 +10,7 @@ import pytest
 
 from assistant.stages.abstention import LEARNED_INPUTS, LearnedAbstention, SignalThreshold
 from assistant.stages.alternatives import (
+    ALTERNATIVE_GAP_MARGINS,
     MAX_ALTERNATIVES,
     REFUSAL_NOTICE,
     alternatives,
@@ -70,6 +71,15 @@ def test_unsure_answers_show_the_other_passages_with_their_best_sentence() -> No
     zvh = next(c for c in found if c.chunk_id == "doc:2")
     assert zvh.quote in zvh.text and "partners" in zvh.quote  # the sentence that matches
     assert zvh.to_json()["section"] == "§ 2"
+
+
+def test_a_passage_far_below_the_first_is_no_alternative() -> None:
+    """Unsure about the first two, sure that the third and fourth are not the answer: only the
+    second is offered."""
+    scores = [3.0, 2.9, 3.0 - ALTERNATIVE_GAP_MARGINS * 0.5 - 0.01, 0.2]
+    passages = [_passage(i, OTHER, score) for i, score in enumerate(scores, start=1)]
+    found = alternatives(QUESTION, passages, {"doc:1"}, 0.5)
+    assert [c.chunk_id for c in found] == ["doc:2"]
 
 
 def test_best_sentence_prefers_the_question_terms_over_the_opening() -> None:

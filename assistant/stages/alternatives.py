@@ -22,6 +22,11 @@ from foundation.lexical import content_terms, same_stem
 MAX_ALTERNATIVES = 3
 # Alternatives come from the passages right after the first one.
 ALTERNATIVE_RANKS = 5
+# ... and score within this many unsure margins of it: a passage far below the first is rarely
+# the answer, and a list of them costs staff attention. On the held-out halves of session 16's
+# eval, 3 margins dropped 85 of 272 / 92 of 296 shown passages and 3 of 51 / 2 of 47 gold
+# ones (evals/CALIBRATION.md, session 17).
+ALTERNATIVE_GAP_MARGINS = 3.0
 UNSURE_NOTICE = (
     "Ik weet niet zeker of de passage hierboven de beste is: andere passages scoren bijna even "
     "hoog. Bekijk ook ‘Ook relevant’ hieronder."
@@ -79,13 +84,15 @@ def alternatives(
     first_number: int = 1,
 ) -> list[Citation]:
     """Up to MAX_ALTERNATIVES passages of the first ALTERNATIVE_RANKS that the answer does not
-    cite (normally from the second on), numbered from first_number on, when the reranker is
-    unsure; else none. cited: chunk ids of the answer's citations."""
-    if not is_unsure(passages, unsure_margin):
+    cite (normally from the second on) and that score within ALTERNATIVE_GAP_MARGINS unsure
+    margins of the first, numbered from first_number on, when the reranker is unsure; else
+    none. cited: chunk ids of the answer's citations."""
+    if unsure_margin is None or not is_unsure(passages, unsure_margin):
         return []
+    floor = passages[0].score - ALTERNATIVE_GAP_MARGINS * unsure_margin
     out: list[Citation] = []
     for passage in passages[:ALTERNATIVE_RANKS]:
-        if passage.chunk_id in cited:
+        if passage.chunk_id in cited or passage.score < floor:
             continue
         quote = best_sentence(question, passage, term_weight)
         out.append(Citation.from_passage(first_number + len(out), passage, quote))
