@@ -266,6 +266,7 @@ def test_an_item_quoted_alone_gets_its_lead_and_the_rest_of_the_list() -> None:
     ordered, cited = continue_lists(ordered, [head], _chain(head, tail))
     text, citations = compose(ordered, cited, as_list=False)
 
+    assert "Het programma heeft drie prioriteiten [1]:\n- Gezamenlijk werken" in text
     assert "\n- Doorontwikkelen van Zorg- en Veiligheidshuizen" in text
     assert text.count("\n- ") == 3
     assert "doorlooptijd" not in text and "Blaauwbroek" not in text

@@ -203,10 +203,11 @@ def order(chosen: list[Sentence]) -> list[Sentence]:
 
 
 def _with_marker(text: str, n: int) -> str:
-    """Put [n] before the final full stop so the marker reads as part of the sentence."""
+    """Put [n] before the final full stop (or a lead's colon) so the marker reads as part of
+    the sentence, not as the first item of the list after it."""
     body = BULLET.sub("", text).strip()
     body = re.sub(r"\s+", " ", body)
-    if body.endswith((".", "!", "?")) and not body.endswith("..."):
+    if body.endswith((".", "!", "?", ":")) and not body.endswith("..."):
         return f"{body[:-1]} [{n}]{body[-1]}"
     if body.endswith((",", ";")):
         return f"{body[:-1]} [{n}]"
