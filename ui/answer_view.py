@@ -19,6 +19,7 @@ from ui.feedback import FeedbackEntry, save_feedback
 from ui.page_logic import (
     ALTERNATIVES_HELP,
     ALTERNATIVES_TITLE,
+    MEMO_LABEL,
     PICK_LABEL,
     alternative_quote_html,
     answer_caption,
@@ -60,9 +61,7 @@ def render_sources(turn: Turn) -> None:
         # a refusal may still offer passages that hold what was asked (stages/alternatives.py)
         picked = render_alternatives(turn)
         if picked:
-            with st.expander(
-                "Antwoord met bronnen kopiëren voor een memo", icon=":material/content_copy:"
-            ):
+            with st.expander(MEMO_LABEL, icon=":material/content_copy:"):
                 st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
         return
     st.html('<div class="vb-sources-title">Bronnen</div>')
@@ -70,7 +69,7 @@ def render_sources(turn: Turn) -> None:
         with st.expander(source_label(c), expanded=False):
             _render_source(c)
     picked = render_alternatives(turn)
-    with st.expander("Antwoord met bronnen kopiëren voor een memo", icon=":material/content_copy:"):
+    with st.expander(MEMO_LABEL, icon=":material/content_copy:"):
         st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.markdown import escape_label
 from assistant.memo import render_citation, render_memo
+from assistant.stages.candidates import BULLET
 from assistant.types import Answer, Citation
 from foundation.errors import (
     EmbeddingConfigError,
@@ -214,18 +215,14 @@ ALTERNATIVES_HELP = (
     "hierboven; vink er een aan om hem in de memotekst op te nemen."
 )
 PICK_LABEL = "Opnemen in memotekst"
-
-
-# A list item's bullet reads as stray punctuation inside quotation marks.
-_LEADING_BULLET = re.compile(r"^[•\-–*▪◦·»]\s+")
+MEMO_LABEL = "Antwoord met bronnen kopiëren voor een memo"
 
 
 def alternative_quote_html(c: Citation) -> str:
     """The alternative's best sentence, visible without opening it: staff judge at a glance
-    whether the passage is worth a look."""
-    return (
-        f'<div class="vb-alt-quote">“{html.escape(_LEADING_BULLET.sub("", c.quote.strip()))}”</div>'
-    )
+    whether the passage is worth a look. A list item's bullet would read as stray punctuation
+    inside the quotation marks."""
+    return f'<div class="vb-alt-quote">“{html.escape(BULLET.sub("", c.quote.strip()))}”</div>'
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:

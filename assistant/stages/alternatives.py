@@ -90,15 +90,13 @@ def alternatives(
     if unsure_margin is None or not is_unsure(passages, unsure_margin):
         return []
     floor = passages[0].score - ALTERNATIVE_GAP_MARGINS * unsure_margin
-    out: list[Citation] = []
-    for passage in passages[:ALTERNATIVE_RANKS]:
-        if passage.chunk_id in cited or passage.score < floor:
-            continue
-        quote = best_sentence(question, passage, term_weight)
-        out.append(Citation.from_passage(first_number + len(out), passage, quote))
-        if len(out) >= MAX_ALTERNATIVES:
-            break
-    return out
+    return _offered(
+        question,
+        passages,
+        lambda p: p.chunk_id not in cited and p.score >= floor,
+        term_weight,
+        first_number,
+    )
 
 
 def refusal_alternatives(
@@ -113,12 +111,24 @@ def refusal_alternatives(
     with nothing, while a passage just below it may name the asked towns: shown apart, as
     alternatives, it is a lead to check rather than an answer. cited: chunk ids of the
     passages the refused answer quoted; holds: whether a passage passes the failed check."""
+    return _offered(question, passages, lambda p: p.chunk_id not in cited and holds(p), term_weight)
+
+
+def _offered(
+    question: Question,
+    passages: Sequence[Passage],
+    keep: Callable[[Passage], bool],
+    term_weight: TermWeight | None,
+    first_number: int = 1,
+) -> list[Citation]:
+    """Up to MAX_ALTERNATIVES of the first ALTERNATIVE_RANKS passages that `keep` accepts,
+    each with its best sentence, numbered from first_number on."""
     out: list[Citation] = []
     for passage in passages[:ALTERNATIVE_RANKS]:
-        if passage.chunk_id in cited or not holds(passage):
+        if not keep(passage):
             continue
         quote = best_sentence(question, passage, term_weight)
-        out.append(Citation.from_passage(1 + len(out), passage, quote))
+        out.append(Citation.from_passage(first_number + len(out), passage, quote))
         if len(out) >= MAX_ALTERNATIVES:
             break
     return out
