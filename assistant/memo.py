@@ -98,19 +98,16 @@ def render_memo(answer: Answer, picked: Sequence[Citation] = ()) -> str:
     """The whole answer as memo Markdown; an abstention has no sources. picked: alternatives
     ("Ook relevant") the user chose to add; they follow the sources under their own heading,
     so a reader sees they are not part of the answer."""
-    if answer.abstained:
-        out = [ABSTAIN_TEXT]
-        if picked:
-            out.append(f"\n**{ALSO_RELEVANT_LABEL}**\n")
-            out.append("\n\n".join(render_citation(c) for c in picked))
-        return "\n".join(out).rstrip() + "\n"
     out = []
-    if answer.flagged:
-        out.append(f"*{FLAGGED_LABEL}*\n")
-    out.append(_answer_markdown(answer.text))
-    if answer.citations:
-        out.append(f"\n**{SOURCES_LABEL}**\n")
-        out.append("\n\n".join(render_citation(c) for c in answer.citations))
+    if answer.abstained:
+        out.append(ABSTAIN_TEXT)
+    else:
+        if answer.flagged:
+            out.append(f"*{FLAGGED_LABEL}*\n")
+        out.append(_answer_markdown(answer.text))
+        if answer.citations:
+            out.append(f"\n**{SOURCES_LABEL}**\n")
+            out.append("\n\n".join(render_citation(c) for c in answer.citations))
     if picked:
         out.append(f"\n**{ALSO_RELEVANT_LABEL}**\n")
         out.append("\n\n".join(render_citation(c) for c in picked))

@@ -57,20 +57,17 @@ def render_answer(turn: Turn, feedback_db: Path) -> None:
 
 def render_sources(turn: Turn) -> None:
     answer = turn.answer
-    if not answer.citations:
-        # a refusal may still offer passages that hold what was asked (stages/alternatives.py)
-        picked = render_alternatives(turn)
-        if picked:
-            with st.expander(MEMO_LABEL, icon=":material/content_copy:"):
-                st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
-        return
-    st.html('<div class="vb-sources-title">Bronnen</div>')
-    for c in answer.citations:
-        with st.expander(source_label(c), expanded=False):
-            _render_source(c)
+    if answer.citations:
+        st.html('<div class="vb-sources-title">Bronnen</div>')
+        for c in answer.citations:
+            with st.expander(source_label(c), expanded=False):
+                _render_source(c)
+    # a refusal may still offer passages that hold what was asked (stages/alternatives.py);
+    # its memo text is only worth copying once one of them is ticked
     picked = render_alternatives(turn)
-    with st.expander(MEMO_LABEL, icon=":material/content_copy:"):
-        st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
+    if answer.citations or picked:
+        with st.expander(MEMO_LABEL, icon=":material/content_copy:"):
+            st.code(memo_answer(answer, picked), language="markdown", wrap_lines=True)
 
 
 def _render_source(c: Citation) -> None:

@@ -220,8 +220,7 @@ def _is_dropped(s: str, running: set[str], prefixes: set[str], full_text: str) -
         or is_url_line(s)
         or is_url_fragment(s)
         or is_noise_line(s)
-        or line_key(s) in running
-        or has_running_prefix(s, prefixes)
+        or _is_running(s, running, prefixes)
         or s.startswith("©")
         or bool(re.match(r"(?:Foto|Beeld|Bron|Illustratie)\s*:", s) and len(s) < 80)
         or _is_page_footer(s, full_text)
