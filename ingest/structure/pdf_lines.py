@@ -115,7 +115,10 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
                 if not held:
                     # the text above ended its sentence: the note can stay where it stands
                     closed = bool(kept) and bool(_SENTENCE_CLOSE_RE.search(kept[-1].text))
-                line.text, line.bullet, line.hard_break = s, False, not held
+                # without its number: "2. Tien Regionale …" read as the second item of a
+                # list, and an answer quoting it began "- Tien Regionale …"
+                line.text = _NUMBERED_NOTE_RE.sub("", s)
+                line.bullet, line.hard_break = False, not held
                 held.append(line)
                 continue
             if held and closed:
@@ -132,7 +135,7 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
 
 # "2. Tien Regionale Informatie- en Expertise Centra (RIEC's) …": a footnote at a page's foot,
 # numbered like a list item; the body carries its number glued to a word ("Nederland2 en").
-_NUMBERED_NOTE_RE = re.compile(r"^(\d{1,2})\.\s+[A-Z]")
+_NUMBERED_NOTE_RE = re.compile(r"^(\d{1,2})\.\s+(?=[A-Z])")
 _SENTENCE_CLOSE_RE = re.compile(r"[.!?][\"'”’)]*$")
 # How far above a footnote its marker may stand, and how many lines the note may run.
 _NOTE_MARKER_LINES = 80
