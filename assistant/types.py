@@ -61,6 +61,7 @@ SlotKind = Literal[
     "place",
     "members",
     "abbreviation",
+    "acronym",
     "chair",
     "funding",
 ]

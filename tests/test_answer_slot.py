@@ -37,6 +37,9 @@ from assistant.types import Slot
         ("Waar staat de afkorting ICO voor?", "abbreviation"),
         ("Waar staat Wvggz voor?", "abbreviation"),
         ("Wat betekent AVE?", "abbreviation"),
+        ("Wat is het RIEC?", "acronym"),
+        ("Wat doen de GI's?", "acronym"),
+        ("Wat doet de RvdK?", "acronym"),
         ("Tot welke leeftijd vallen jongeren onder de doelgroep?", "age"),
         ("Hoeveel jaar geleden startte het project Knock and talk?", "date"),
         ("Hoeveel weken duurt het traject?", "duration"),
@@ -195,6 +198,23 @@ def test_an_abbreviation_is_given_by_a_gloss_or_by_the_initials_of_its_words() -
     wams = Slot("abbreviation", "Wams")
     assert gives(wams, "Dit is het Wetsvoorstel aanpak meervoudige problematiek.", "")
     assert not gives(wams, "De Wams is op 6 september 2023 controversieel verklaard.", "")
+
+
+def test_an_abbreviation_asked_about_is_defined_by_a_sentence_that_opens_with_its_gloss() -> None:
+    """ "Wat is het RIEC?" asks what it is, not what the letters stand for: a sentence that
+    spells it out in passing says nothing about it, and an answer without a gloss is kept."""
+    riec = asked_slot("Wat is het RIEC?")
+    assert riec == Slot("acronym", "RIEC")
+    assert gives(riec, "Tien Regionale Informatie- en Expertise Centra (RIEC's) werken.", "")
+    assert gives(riec, "RIEC (Regionaal Informatie- en Expertise Centrum) helpt gemeenten.", "")
+    assert not gives(
+        riec,
+        "Neem voor meer informatie contact op met het Regionaal Informatie en Expertise "
+        "Centrum (RIEC) van uw regio.",
+        "",
+    )
+    assert not gives(riec, "Het RIEC helpt gemeenten bij de aanpak.", "")
+    assert not refuses_without(riec)
 
 
 def test_an_abbreviation_the_documents_never_spell_out_is_refused(assistant) -> None:

@@ -141,6 +141,16 @@ _ABBREVIATION_Q = re.compile(
     r"|(?i:\b(?:wat\s+betekent|betekenis\s+van)\s+de\s+afkorting\s+)(?P<b>[\w/-]+)"
     r"|(?i:\bwat\s+betekent\s+(?:de\s+|het\s+)?)(?P<c>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\??\s*$"
 )
+# "Wat is het RIEC?", "Wat doet de GGD?": a definition question about an abbreviation. A
+# sentence that spells it out is how a text defines it ("Tien Regionale Informatie- en
+# Expertise Centra (RIEC's) … richten zich op …"); "Wat is het RIEC?" had been answered with
+# a film made by "Taskforce RIEC Brabant-Zeeland". Unlike "Waar staat RIEC voor?" the
+# question does not ask for the expansion itself, so an answer without one is not refused
+# (refuses_without): the slot only steers which passage and sentence answer.
+_ACRONYM_Q = re.compile(
+    _QUESTION_PREFIX + r"(?i:wat\s+(?:is|zijn|doet|doen)\s+(?:een\s+|het\s+|de\s+)?)"
+    r"(?P<a>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:['’]s)?\s*\??\s*$"
+)
 # Words skipped when an expansion is matched against the letters: "Regionaal Informatie- en
 # Expertise Centrum" is RIEC.
 _LINK_WORDS = frozenset("en van voor de het in op met tot aan of bij".split())
@@ -277,6 +287,9 @@ def asked_slot(question: str) -> Slot | None:
     m = _ABBREVIATION_Q.search(question)
     if m:
         return Slot("abbreviation", m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+    m = _ACRONYM_Q.search(question)
+    if m:
+        return Slot("acronym", m.group("a"))
     if _PERSON_Q.search(question):
         return Slot("person")
     if _CHAIR_Q.search(question):
@@ -410,6 +423,28 @@ def _spells_out(sentence: str, abbreviation: str) -> bool:
     return need in "".join(initials)
 
 
+# Words before a glossed abbreviation that may precede its expansion at a sentence's start
+# beyond the expansion's own: an article or a number ("Tien Regionale … Centra (RIEC's)").
+_OPENING_SLACK = 2
+
+
+def _defines(sentence: str, abbreviation: str) -> bool:
+    """The sentence opens with the abbreviation glossed, so it says what the thing is or
+    does: "De gemeenschappelijke gezondheidsdienst (GGD) zorgt …", "AVE (Aanpak Voorkoming
+    Escalatie) is …". "Voor meer informatie kunt u contact opnemen met het Regionaal
+    Informatie en Expertise Centrum" spells RIEC out but is about something else."""
+    letters = "".join(ch for ch in abbreviation.lower() if ch.isalpha())
+    if len(letters) < 2:
+        return False
+    escaped = re.escape(abbreviation)
+    gloss = re.search(rf"\(\s*{escaped}(?:['’]s)?\s*\)", sentence, re.I)
+    if gloss is not None:
+        before = re.findall(r"[^\W\d_][\w-]*", sentence[: gloss.start()])
+        own = [w for w in before if w.lower() not in _LINK_WORDS]
+        return len(own) <= len(letters) + _OPENING_SLACK
+    return bool(re.match(rf"\W*{escaped}\s*\((?!\s*{escaped})[^)]{{8,}}\)", sentence, re.I))
+
+
 def _gives_place(sentence: str, question: str) -> bool:
     """A place (stages/named_place.py) the question does not already name: "in verschillende
     gemeenten" names none, "Voor het deeltraject Multiproblematiek in Utrecht" one."""
@@ -444,6 +479,8 @@ def gives(slot: Slot, sentence: str, question: str) -> bool:
         return bool(_MEMBERS.search(sentence))
     if slot.kind == "abbreviation":
         return _spells_out(sentence, slot.noun or "")
+    if slot.kind == "acronym":
+        return _defines(sentence, slot.noun or "")
     if slot.kind == "chair":
         return bool(_CHAIR.search(sentence))
     if slot.kind == "funding":
@@ -474,6 +511,7 @@ _ASKED_NAME: dict[SlotKind, str] = {
     "place": "een gemeente of plaats",
     "members": "wie er deel van uitmaken",
     "abbreviation": "de afkorting voluit",
+    "acronym": "de afkorting voluit",
     "chair": "de voorzitter",
     "funding": "de financiering",
 }
@@ -482,14 +520,15 @@ _ASKED_NAME: dict[SlotKind, str] = {
 def shown_in_heading(slot: Slot) -> bool:
     """Whether the cited passage's heading may give the detail: a section titled "Aanpak
     Voorkoming Escalatie (AVE)" spells AVE out, and the citation shows that heading."""
-    return slot.kind == "abbreviation"
+    return slot.kind in ("abbreviation", "acronym")
 
 
 def refuses_without(slot: Slot) -> bool:
     """Whether an answer lacking the slot's detail is refused. A group's make-up is said in
     too many ways ("Aan het overleg schuiven politie en OM aan", a bare list of partners) for
-    its absence to prove the answer wrong, so that slot only steers the sentence choice."""
-    return slot.kind != "members"
+    its absence to prove the answer wrong, and "Wat is het RIEC?" may be answered without
+    spelling RIEC out, so those slots only steer the sentence choice."""
+    return slot.kind not in ("members", "acronym")
 
 
 def missing_notice(slot: Slot) -> str:

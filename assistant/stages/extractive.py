@@ -55,7 +55,12 @@ from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_s
 from assistant.stages.list_items import continue_lists, focus_on_list, with_leads
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
-from assistant.stages.named_subject import missing_subject_notice, names_subject, subject_word
+from assistant.stages.named_subject import (
+    is_abbreviation,
+    missing_subject_notice,
+    names_subject,
+    subject_word,
+)
 from assistant.stages.previous_chunk import with_previous_sentence
 from assistant.stages.proper_names import NameVocabulary, missing_name_notice, unnamed_names
 from assistant.stages.relevance import relevance
@@ -107,7 +112,9 @@ def _missing_reference(
     subject = question.definition_subject
     if subject and term_weight is not None:
         word = subject_word(subject, term_weight)
-        if word is not None and not names_subject(word, cited_texts):
+        if word is not None and not names_subject(
+            word, cited_texts, abbreviation=is_abbreviation(subject, word)
+        ):
             return missing_subject_notice(subject)
     return None
 

@@ -10,16 +10,25 @@ The word checked is the subject's most specific one (highest idf, at least three
 "GGD" in "de taken van de GGD"), as a folded prefix of all but its last two letters, so
 plurals and inflections still meet it ("keukentafelgesprek" in "keukentafelgesprekken",
 "Buurtouders" in "buurtouder").
+
+A name inside parentheses does not count, unless it is an abbreviation: "Wat doet Bureau
+Straatkracht?" was answered from the wegwijzer's list of people interviewed, where the bureau
+only stands in brackets behind a job title ("projectleider Jonge aanwas (Bureau
+Straatkracht)"), which says who someone works for, not what the bureau does. An abbreviation in
+brackets is how a text defines it ("Regionale Informatie- en Expertise Centra (RIEC's)").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from foundation.lexical import STOPWORDS, fold, stem, words
 
 MIN_WORD = 3
 MIN_PREFIX = 5
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def subject_word(subject: str, idf: Callable[[str], float]) -> str | None:
@@ -30,9 +39,20 @@ def subject_word(subject: str, idf: Callable[[str], float]) -> str | None:
     return fold(max(candidates, key=lambda w: (idf(stem(w)), len(w))))
 
 
-def names_subject(word: str, texts: Iterable[str]) -> bool:
+def is_abbreviation(subject: str, word: str) -> bool:
+    """Whether the question writes the subject word as an abbreviation ("RIEC", "ZSM")."""
+    return any(
+        fold(w) == word and sum(ch.isupper() for ch in w) >= 2 for w in re.findall(r"\w+", subject)
+    )
+
+
+def names_subject(word: str, texts: Iterable[str], *, abbreviation: bool = False) -> bool:
+    """Whether a text names the subject word outside parentheses (anywhere when it is an
+    abbreviation)."""
     prefix = word[: max(MIN_PREFIX, len(word) - 2)]
-    return any(prefix in fold(text) for text in texts)
+    if abbreviation:
+        return any(prefix in fold(text) for text in texts)
+    return any(prefix in fold(_PARENTHESES.sub(" ", text)) for text in texts)
 
 
 def missing_subject_notice(subject: str) -> str:
