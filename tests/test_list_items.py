@@ -12,6 +12,7 @@ from assistant.stages.list_items import (
     continue_lists,
     focus_on_list,
     with_leads,
+    without_orphan_items,
 )
 from assistant.types import Passage
 
@@ -288,3 +289,34 @@ def test_a_lead_announcing_a_number_takes_that_many_items() -> None:
         "• De route via het wijkteam.",
         "• De route via de huisarts.",
     ]
+
+
+def test_an_item_whose_lead_is_in_the_chunk_before_is_dropped_from_a_non_list_answer() -> None:
+    """ "Wie leidt het programma?" opened on "- Doorontwikkelen van …", the last of three
+    priorities whose lead is in the chunk before: a bullet that reads as a claim of its own.
+    The best sentence stays whatever it is, and so does an item the next sentence points
+    back to ("Dit vraagt om …")."""
+    tail = _passage(21, ZVH_TAIL, ZVH_SECTION)
+    found = [s for s in candidates([tail]) if s.selectable]
+    item, leader = found[1], found[-1]
+    assert item.is_item and item.lead_span is None and "Blaauwbroek" in leader.text
+    item.score, leader.score = 0.80, 0.90
+    assert without_orphan_items([item, leader], [tail]) == [leader]
+    item.score = 0.95
+    assert without_orphan_items([item, leader], [tail]) == [item, leader]
+
+    pointing = _passage(
+        30,
+        "• Het ministerie werkt aan meer persoonsgerichte sancties.\n\nDit vraagt om een "
+        "aanpak die de levensloop van de gedetineerde centraal stelt.",
+        "Koers en kansen",
+    )
+    first, second = [s for s in candidates([pointing]) if s.selectable]
+    first.score, second.score = 0.80, 0.90
+    assert without_orphan_items([first, second], [pointing]) == [first, second]
+
+
+def test_the_programme_leader_is_not_introduced_by_a_stray_priority(assistant) -> None:
+    answer = assistant.ask("Wie leidt het programma Zorg- en Veiligheidshuizen?")
+    assert not answer.abstained and "Auke Blaauwbroek" in answer.text
+    assert not answer.text.startswith("- ")

@@ -52,7 +52,12 @@ from assistant.stages.compose import (
     with_stated_reason,
 )
 from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_sentences
-from assistant.stages.list_items import continue_lists, focus_on_list, with_leads
+from assistant.stages.list_items import (
+    continue_lists,
+    focus_on_list,
+    with_leads,
+    without_orphan_items,
+)
 from assistant.stages.named_law import missing_law_notice, unnamed_laws
 from assistant.stages.named_place import missing_place_notice, unnamed_places
 from assistant.stages.named_subject import (
@@ -283,6 +288,8 @@ class ExtractiveAnswerer:
         ordered = order(chosen)
         if question.is_list:
             ordered = focus_on_list(ordered)
+        else:
+            ordered = without_orphan_items(ordered, quoted)
         ordered = with_leads(ordered, quoted)
         ordered, cited = continue_lists(ordered, quoted, request.next_passage)
         ordered, cited = with_previous_sentence(

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.stages.candidates import BULLET, Sentence
+from assistant.stages.previous_chunk import leans_back
 from assistant.types import Passage
 from foundation.lexical import content_terms
 from foundation.sections import SEPARATOR, split_path
@@ -159,6 +160,38 @@ def with_leads(ordered: list[Sentence], passages: Sequence[Passage]) -> list[Sen
             out.append(lead)
         out.append(s)
     return out
+
+
+def _continues_earlier_chunk(item: Sentence, passage: Passage) -> bool:
+    """An item with nothing but other items before it in its chunk: its list began, lead
+    and all, in the chunk before."""
+    before = passage.text[: item.start]
+    return all(BULLET.match(passage.text[a:b]) for a, b in _paragraphs(before, 0))
+
+
+def without_orphan_items(ordered: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
+    """A non-list answer drops an item whose lead stands in the chunk before, unless it is
+    the answer's best sentence: "- Doorontwikkelen van Zorg- en Veiligheidshuizen tot brede
+    regionale expertisecentra" opened the answer to "Wie leidt het programma …?" as if it
+    were a statement of its own; it is the third of "drie prioriteiten" whose lead the
+    answer cannot show without a chunk that does not answer the question."""
+    if len(ordered) < 2:
+        return ordered
+    best = max(ordered, key=lambda s: s.score)
+    kept: list[Sentence] = []
+    for i, s in enumerate(ordered):
+        after = ordered[i + 1 : i + 2]
+        # "- … werkt het ministerie aan meer persoonsgerichte sancties." followed by "Dit
+        # vraagt om …": the item is what the next sentence points back to
+        pointed_at = any(a.passage_index == s.passage_index and leans_back(a.text) for a in after)
+        orphan = (
+            s.is_item
+            and s.lead_span is None
+            and _continues_earlier_chunk(s, passages[s.passage_index])
+        )
+        if s is best or pointed_at or not orphan:
+            kept.append(s)
+    return kept
 
 
 def focus_on_list(ordered: list[Sentence]) -> list[Sentence]:
