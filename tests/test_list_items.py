@@ -11,6 +11,7 @@ from assistant.stages.list_items import (
     announced_count,
     continue_lists,
     focus_on_list,
+    lead_names,
     with_leads,
     without_orphan_items,
 )
@@ -320,3 +321,20 @@ def test_the_programme_leader_is_not_introduced_by_a_stray_priority(assistant) -
     answer = assistant.ask("Wie leidt het programma Zorg- en Veiligheidshuizen?")
     assert not answer.abstained and "Auke Blaauwbroek" in answer.text
     assert not answer.text.startswith("- ")
+
+
+def test_a_lead_names_the_asked_plural_or_its_head() -> None:
+    assert lead_names("Gekozen is voor de volgende thema's:", "veiligheidsthema's")
+    assert lead_names("Het project kent drie pijlers:", "pijlers")
+    assert lead_names("De volgende knelpunten:", "knelpunt")
+    assert not lead_names("Informatiebronnen in drie vormen:", "thema's")
+
+
+def test_a_list_question_is_answered_by_the_list_its_lead_names(assistant) -> None:
+    """ "Welke thema's behandelt het Kompas?" quoted the introduction's remark that the
+    Kompas is not complete; the list "Gekozen is voor de volgende thema's:" stood in the
+    second passage."""
+    answer = assistant.ask("Welke thema's behandelt het Kompas informatiebronnen?")
+    assert not answer.abstained
+    assert "Gekozen is voor de volgende thema's [1]:" in answer.text
+    assert "- Online aangejaagde ordeverstoring [1]" in answer.text

@@ -11,6 +11,7 @@ from assistant.stages.question_type import (
     definition_subject,
     gives_amount,
     gives_number,
+    list_noun,
 )
 from foundation.lexical import content_terms
 from ingest.embedders import get_embeddings
@@ -168,3 +169,19 @@ def test_an_amount_is_money_not_any_number() -> None:
     assert gives_amount("Het Rijk trok er 2,5 miljoen euro voor uit.")
     assert gives_amount("De bijdrage is € 40.000 per jaar.")
     assert not gives_amount("Er zijn 32 Zorg- en Veiligheidshuizen; het programma duurt twee jaar.")
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Welke thema's behandelt het Kompas informatiebronnen?", "thema's"),
+        ("Welke vijf veiligheidsthema's behandelt de publicatie?", "veiligheidsthema's"),
+        ("Uit welke zeven stappen bestaat het barrièremodel?", "stappen"),
+        ("welke landelijke uitvoeringsorganisaties zijn geinterviewd", "uitvoeringsorganisaties"),
+        ("Wat zijn de belangrijkste lessen?", "lessen"),
+        ("Welke rol speelt de wijkagent?", None),  # a singular: no list of things
+        ("Hoe werkt de familieaanpak?", None),
+    ],
+)
+def test_the_plural_a_list_question_asks_for(question: str, noun: str | None) -> None:
+    assert list_noun(question) == noun

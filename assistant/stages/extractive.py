@@ -55,6 +55,7 @@ from assistant.stages.evidence import SentenceEmbedder, SentenceVectors, score_s
 from assistant.stages.list_items import (
     continue_lists,
     focus_on_list,
+    lead_names,
     with_leads,
     without_orphan_items,
 )
@@ -68,6 +69,7 @@ from assistant.stages.named_subject import (
 )
 from assistant.stages.previous_chunk import with_previous_sentence
 from assistant.stages.proper_names import NameVocabulary, missing_name_notice, unnamed_names
+from assistant.stages.question_type import list_noun
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage, Question
 
@@ -87,6 +89,10 @@ FOLLOWUP_SLOT_SWITCH_MARGIN = 0.10
 # changed no figure, and no margin at all answered three more `none` questions
 # (evals/CALIBRATION.md, session 17).
 SECTION_SLOT_MARGIN = 0.15
+# A list question whose first passage holds no list may be answered by the list of another top
+# passage whose lead names what is asked ("Gekozen is voor de volgende thema's:" for "Welke
+# thema's …") when its items score this close to the best sentence.
+LIST_SWITCH_MARGIN = 0.10
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -248,6 +254,34 @@ class ExtractiveAnswerer:
             return None if one_part and refuses_without(slot) else (quoted, scored, chosen)
         return quoted, scored, [*chosen[: MAX_SENTENCES - 1], filler]
 
+    def _list_elsewhere(
+        self, request: AnswerRequest, everywhere: list[Sentence], chosen: list[Sentence]
+    ) -> tuple[list[Passage], list[Sentence], list[Sentence]] | None:
+        """For "Welke thema's behandelt het Kompas?" answered from a passage with no list:
+        the top passage whose lead names the asked plural, when its items score near the
+        best sentence. Returns the passage, its scored and its chosen sentences, or None."""
+        question = request.question
+        noun = list_noun(question.text) if question.is_list else None
+        if noun is None or any(c.is_item or c.text.rstrip().endswith(":") for c in chosen):
+            return None
+        best = max(c.score for c in everywhere)
+        top = request.passages[:ANSWER_PASSAGES]
+        listed = [
+            c
+            for c in everywhere
+            if c.passage_index > 0
+            and c.is_item
+            and c.lead_span is not None
+            and c.score >= best - LIST_SWITCH_MARGIN
+            and lead_names(top[c.passage_index].text[slice(*c.lead_span)], noun)
+        ]
+        if not listed:
+            return None
+        pick = max(listed, key=lambda c: c.score)
+        quoted = [top[pick.passage_index]]
+        scored = score_sentences(question, quoted, self.vectors, request.query_vector)
+        return quoted, scored, select(scored, quoted, True, request.given)
+
     def _answer(self, request: AnswerRequest) -> Answer:
         question, passages = request.question, request.passages
         top = passages[:ANSWER_PASSAGES]
@@ -266,6 +300,9 @@ class ExtractiveAnswerer:
             # whose sentences were all said already: quote the best elsewhere
             quoted, scored = top, everywhere
         chosen = select(scored, quoted, question.is_list, request.given, only_new)
+        listed = None if only_new else self._list_elsewhere(request, everywhere, chosen)
+        if listed is not None:
+            quoted, scored, chosen = listed
         with_slot = self._give_slot(request, quoted, scored, chosen, everywhere)
         if with_slot is None:
             refused = abstain(question.query, passages)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from assistant.stages.candidates import BULLET, Sentence
 from assistant.stages.previous_chunk import leans_back
 from assistant.types import Passage
-from foundation.lexical import content_terms
+from foundation.lexical import content_terms, fold, same_stem, stem
 from foundation.sections import SEPARATOR, split_path
 from foundation.sentences import sentence_spans
 
@@ -192,6 +192,23 @@ def without_orphan_items(ordered: list[Sentence], passages: Sequence[Passage]) -
         if s is best or pointed_at or not orphan:
             kept.append(s)
     return kept
+
+
+def _plural_stem(word: str) -> str:
+    return stem(re.sub(r"['’]s$", "s", fold(word)))
+
+
+def lead_names(lead: str, noun: str) -> bool:
+    """Whether a lead names the plural a list question asks for, or the head of it:
+    "Gekozen is voor de volgende thema's:" names "veiligheidsthema's"."""
+    asked = _plural_stem(noun)
+    for word in re.findall(r"[\w'’-]+", lead):
+        own = _plural_stem(word)
+        if len(own) < 4:
+            continue
+        if same_stem(own, asked) or asked.endswith(own) or own.endswith(asked):
+            return True
+    return False
 
 
 def focus_on_list(ordered: list[Sentence]) -> list[Sentence]:

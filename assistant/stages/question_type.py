@@ -42,6 +42,32 @@ def is_list_question(question: str) -> bool:
     return bool(_OPEN_START.search(question) and _PLURAL_HINT.search(question))
 
 
+_LIST_WORD = re.compile(r"\b(?:welke|noem\s+(?:de|alle)|wat\s+zijn\s+de)\s+", re.IGNORECASE)
+_PLURAL = re.compile(r"^[\w-]+(?:s|en|['’]s)$")
+# Words between "welke" and the plural it asks for: a number or an adjective.
+_BEFORE_NOUN = frozenset(
+    "twee drie vier vijf zes zeven acht negen tien andere belangrijkste".split()
+)
+_NOUN_WINDOW = 3
+
+
+def list_noun(question: str) -> str | None:
+    """The plural a list question asks for: "thema's" in "Welke vijf veiligheidsthema's
+    behandelt …", "stappen" in "Uit welke zeven stappen bestaat …"; None without one."""
+    m = _LIST_WORD.search(question)
+    if not m:
+        return None
+    for word in re.findall(r"[\w'’-]+", question[m.end() :])[:_NOUN_WINDOW]:
+        low = word.lower()
+        if low.isdigit() or low in _BEFORE_NOUN:
+            continue
+        if _PLURAL.match(low):
+            return word
+        if not low.endswith("e"):
+            return None  # "Welke rol …": a singular, not a list of things
+    return None
+
+
 # ---------------------------------------------------------------------------- numbers
 
 _NUMBER_QUESTION = re.compile(
