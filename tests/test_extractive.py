@@ -349,3 +349,40 @@ def test_a_why_answer_takes_the_reason_that_follows_the_stated_fact(embedder) ->
         embedder,
     )
     assert "Doel is ervoor te zorgen" in how.text
+
+
+def test_the_asked_detail_is_taken_from_the_next_chunk_of_the_quoted_section(embedder) -> None:
+    """When the chunk that gives the asked duration is not among the top passages, it is
+    still read when it follows the quoted chunk in the same section: the chunker cut the
+    section after the first of three priorities."""
+    section = "3: Wat gebeurt er landelijk? > Zorg- en Veiligheidshuizen"
+    head_text = (
+        "Medio mei 2018 is een landelijk programma Zorg- en Veiligheidshuizen gestart dat de 32 "
+        "Zorg- en Veiligheidshuizen ondersteunt om bij complexe casussen doorbraken te "
+        "forceren.\n\nHet programma heeft drie prioriteiten:\n\n• Gezamenlijk werken aan een "
+        "gemeenschappelijke en kwalitatief goede basis voor alle 32 Zorg- en Veiligheidshuizen."
+    )
+    tail_text = (
+        "• Doorontwikkelen van Zorg- en Veiligheidshuizen tot brede regionale "
+        "expertisecentra.\n\nHet programma kent een doorlooptijd van twee jaren.\n\nHet "
+        "programma wordt geleid door Auke Blaauwbroek, voormalig wethouder in Tilburg."
+    )
+    head, tail = (
+        Passage(
+            chunk_id=f"ledenbrief:{i:04d}", doc_id="ledenbrief", title="Ledenbrief",
+            publisher="VNG", date="2018", page=None, section=section, text=text,
+            chunk_index=i, start=0, end=len(text),
+        )
+        for i, text in ((20, head_text), (21, tail_text))
+    )  # fmt: skip
+    question = understand("Hoe lang duurde het programma Zorg- en Veiligheidshuizen?")
+    request = AnswerRequest(
+        question,
+        [head],
+        next_passage=lambda p: tail if p.chunk_id == head.chunk_id else None,
+        previous_passage=lambda p: head if p.chunk_id == tail.chunk_id else None,
+    )
+    answer = _answerer(embedder).answer(request)
+    assert not answer.abstained
+    assert "doorlooptijd van twee jaren" in answer.text
+    assert any(c.chunk_id == tail.chunk_id for c in answer.citations)

@@ -72,6 +72,7 @@ from assistant.stages.proper_names import NameVocabulary, missing_name_notice, u
 from assistant.stages.question_type import list_noun
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage, Question
+from foundation.sections import split_path
 
 # Passages an answer quotes, best reranked first.
 QUOTED_PASSAGES = 1
@@ -84,8 +85,11 @@ SLOT_SWITCH_MARGIN = 0.05
 # the session-8 sweep of SLOT_SWITCH_MARGIN (evals/CALIBRATION.md).
 FOLLOWUP_SLOT_SWITCH_MARGIN = 0.10
 # The asked detail may come from the next or previous chunk of the quoted passage's own
-# section when its sentence scores this close to the best: the same section carries the same
-# topic, so a weaker match than SLOT_SWITCH_MARGIN's is trusted. Set a priori; in-sample it
+# section, or from a top passage under the same outermost heading (one case of the
+# inspiratieboek: "Wie betaalt de aanpak in Schiedam-Nieuwland?" is answered in its "Verloop
+# en resultaten", not in the "Ontstaan" quoted first), when its sentence scores this close to
+# the best: the same section carries the same topic, so a weaker match than
+# SLOT_SWITCH_MARGIN's is trusted. Set a priori; in-sample it
 # changed no figure, and no margin at all answered three more `none` questions
 # (evals/CALIBRATION.md, session 17).
 SECTION_SLOT_MARGIN = 0.15
@@ -93,6 +97,11 @@ SECTION_SLOT_MARGIN = 0.15
 # passage whose lead names what is asked ("Gekozen is voor de volgende thema's:" for "Welke
 # thema's …") when its items score this close to the best sentence.
 LIST_SWITCH_MARGIN = 0.10
+
+
+def _chapter(passage: Passage) -> tuple[str, str]:
+    """The document and outermost heading: one case of the inspiratieboek, one chapter."""
+    return passage.doc_id, split_path(passage.section)[0]
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -235,10 +244,24 @@ class ExtractiveAnswerer:
                 request.query_vector,
                 also=lambda text: gives(slot, text, question.text),
             )
-            elsewhere = best_giving(slot, everywhere, question.text)
             best = max(c.score for c in everywhere)
             margin = FOLLOWUP_SLOT_SWITCH_MARGIN if question.context else SLOT_SWITCH_MARGIN
-            if elsewhere is not None and elsewhere.score >= best - margin:
+            top = request.passages[:ANSWER_PASSAGES]
+            chapter = _chapter(quoted[0])
+            elsewhere = max(
+                (
+                    c
+                    for c in everywhere
+                    if c.selectable
+                    and gives(slot, c.text, question.text)
+                    and c.score
+                    >= best
+                    - (SECTION_SLOT_MARGIN if _chapter(top[c.passage_index]) == chapter else margin)
+                ),
+                key=lambda c: c.score,
+                default=None,
+            )
+            if elsewhere is not None:
                 quoted = [request.passages[elsewhere.passage_index]]
                 scored = score_sentences(question, quoted, self.vectors, request.query_vector)
                 chosen = select(scored, quoted, question.is_list, request.given)
