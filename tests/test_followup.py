@@ -69,6 +69,8 @@ def test_how_a_question_leans_on_the_previous_turn(question: str, kind: str | No
         "Welke partners participeren in het Zorg- en Veiligheidshuis?",
         "Hoe zorg je dat jongeren niet in de criminaliteit belanden?",
         "Wanneer startte Knock and talk in Utrecht?",
+        "Wat is het RIEC?",  # "het" is the name's article, not a pronoun
+        "Wat doet het CCV?",
     ],
 )
 def test_questions_with_their_own_topic_take_no_context(question: str) -> None:
@@ -227,3 +229,16 @@ def test_a_follow_up_with_nothing_new_on_its_passage_does_not_repeat_the_answer(
     first, second = answers
     assert not second.abstained
     assert not (_quoted(first) & _quoted(second)), "the follow-up repeated the answer"
+
+
+def test_a_second_definition_question_in_a_conversation_stands_on_its_own(assistant) -> None:
+    """On the page, "Wat is het RIEC?" after a question about the Kompas was searched "met
+    context: het Kompas" and answered from the Kompas's introduction: its "het" was read as a
+    pronoun pointing back."""
+    answers, _ = _ask_conversation(
+        assistant, ["Welke thema's behandelt het Kompas informatiebronnen?", "Wat is het RIEC?"]
+    )
+    second = answers[-1]
+    assert second.context == []
+    assert not second.abstained
+    assert "Regionale Informatie- en Expertise Centra" in second.text

@@ -86,6 +86,15 @@ def _topic_words(question: str) -> list[_Tok]:
     return [t for t in _tokens(question) if _is_content(t)]
 
 
+def _points_back(toks: list[_Tok], i: int) -> bool:
+    """A weak anaphor, unless it is "het" as the article of a name: "Wat is het RIEC?" asks
+    about the RIEC, "Hoe werkt het?" about what was said before."""
+    if toks[i].low not in WEAK_ANAPHORA:
+        return False
+    following = toks[i + 1].text if i + 1 < len(toks) else ""
+    return not (toks[i].low == "het" and following[:1].isupper())
+
+
 def is_follow_up(question: str) -> bool:
     """True when the question leans on an earlier turn and cannot be searched on its own."""
     toks = _tokens(question)
@@ -96,7 +105,7 @@ def is_follow_up(question: str) -> bool:
         return True
     if _STRONG.search(question):
         return True
-    if any(t.low in WEAK_ANAPHORA for t in toks) and own <= 1:
+    if any(_points_back(toks, i) for i in range(len(toks))) and own <= 1:
         return True
     return own == 0 or (own <= 1 and len(toks) <= 3)
 
