@@ -71,6 +71,8 @@ def test_how_a_question_leans_on_the_previous_turn(question: str, kind: str | No
         "Wanneer startte Knock and talk in Utrecht?",
         "Wat is het RIEC?",  # "het" is the name's article, not a pronoun
         "Wat doet het CCV?",
+        "Wat is BUIT?",
+        "Wat is AVE en waar wordt het gebruikt?",  # "het" is AVE
     ],
 )
 def test_questions_with_their_own_topic_take_no_context(question: str) -> None:

@@ -86,13 +86,19 @@ def _topic_words(question: str) -> list[_Tok]:
     return [t for t in _tokens(question) if _is_content(t)]
 
 
+def _is_name(tok: _Tok) -> bool:
+    return tok.text[:1].isupper()
+
+
 def _points_back(toks: list[_Tok], i: int) -> bool:
-    """A weak anaphor, unless it is "het" as the article of a name: "Wat is het RIEC?" asks
-    about the RIEC, "Hoe werkt het?" about what was said before."""
+    """A weak anaphor that points to an earlier turn: not "het" as the article of a name
+    ("Wat is het RIEC?" asks about the RIEC, "Hoe werkt het?" about what was said before),
+    nor one after a name of the question itself ("Wat is AVE en waar wordt het gebruikt?")."""
     if toks[i].low not in WEAK_ANAPHORA:
         return False
-    following = toks[i + 1].text if i + 1 < len(toks) else ""
-    return not (toks[i].low == "het" and following[:1].isupper())
+    if toks[i].low == "het" and i + 1 < len(toks) and _is_name(toks[i + 1]):
+        return False
+    return not any(_is_name(t) for t in toks[1:i])
 
 
 def is_follow_up(question: str) -> bool:
@@ -107,7 +113,9 @@ def is_follow_up(question: str) -> bool:
         return True
     if any(_points_back(toks, i) for i in range(len(toks))) and own <= 1:
         return True
-    return own == 0 or (own <= 1 and len(toks) <= 3)
+    # "Wat is BUIT?" names its own subject; "Hoe werkt dat?" does not
+    named = any(_is_name(t) for t in toks[1:])
+    return own == 0 or (own <= 1 and len(toks) <= 3 and not named)
 
 
 # ---------------------------------------------------------------------------
