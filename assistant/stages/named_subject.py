@@ -57,6 +57,6 @@ def names_subject(word: str, texts: Iterable[str], *, abbreviation: bool = False
 
 def missing_subject_notice(subject: str) -> str:
     return (
-        f"Ik vond wel passages over dit onderwerp, maar geen die ‘{subject}’ noemt; "
-        "een citaat daaruit zou over iets anders gaan."
+        f"Ik vond wel passages over dit onderwerp, maar geen die uitlegt wat ‘{subject}’ is "
+        "of doet; een citaat daaruit zou over iets anders gaan."
     )
