@@ -20,6 +20,10 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# How the cleaner opens a footnote it moved out of the running text (ingest/structure/
+# pdf_lines.py), so an answer can tell the aside from the story around it (stages/compose.py).
+FOOTNOTE_MARK = "Voetnoot: "
+
 # A candidate end: terminal punctuation (possibly repeated), optional closing quotes/brackets,
 # then whitespace. The decision whether it really ends a sentence is made in _is_boundary.
 _CANDIDATE_RE = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")

@@ -54,8 +54,9 @@ log = logging.getLogger(__name__)
 # items keep a marker ("• ") in the chunk text; 10: markdown backslash escapes ("\(CCV\)")
 # read as the character; 11: a case part's heading ("Knelpunten: …") is a heading however
 # wide it runs; 12: a numbered footnote at a page's foot stands apart, after the sentence it
-# interrupted; 13: such a footnote loses its number, which read as a list item's.
-PIPELINE_VERSION = "13"
+# interrupted; 13: such a footnote loses its number, which read as a list item's; 14: and
+# opens with "Voetnoot: ".
+PIPELINE_VERSION = "14"
 PAUSE_ENV = "VRAAGBAAK_TEST_PAUSE_AT"
 
 

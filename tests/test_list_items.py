@@ -6,7 +6,7 @@ topics), cut where the chunker cut them."""
 from __future__ import annotations
 
 from assistant.stages.candidates import candidates
-from assistant.stages.compose import compose
+from assistant.stages.compose import compose, select
 from assistant.stages.list_items import (
     announced_count,
     continue_lists,
@@ -338,3 +338,21 @@ def test_a_list_question_is_answered_by_the_list_its_lead_names(assistant) -> No
     assert not answer.abstained
     assert "Gekozen is voor de volgende thema's [1]:" in answer.text
     assert "- Online aangejaagde ordeverstoring [1]" in answer.text
+
+
+def test_a_moved_footnote_answers_alone_or_stays_out_of_the_answer() -> None:
+    """The inspiratieboek's RIEC footnote stands in the middle of the Nypels case: "Wat is
+    de rol van de burgemeester …?" quoted it between the case's sentences as if the case said
+    it. As the best sentence it is the answer ("Wat is het RIEC?")."""
+    text = (
+        "Bij de interventies worden ook scholen betrokken.\n\nVoetnoot: Tien Regionale "
+        "Informatie- en Expertise Centra (RIEC's) richten zich op de bestrijding van "
+        "ondermijnende criminaliteit.\n\nDaarnaast is er een stuurgroep onder leiding van de "
+        "burgemeester."
+    )
+    passage = _passage(34, text, "2. Aanpak Nypels > Resultaten", doc="inspiratieboek")
+    opening, note, chair = candidates([passage])
+    chair.score, note.score, opening.score = 0.90, 0.89, 0.85
+    assert note not in select([opening, note, chair], [passage], as_list=False)
+    note.score = 0.95
+    assert select([opening, note, chair], [passage], as_list=False)[0] is note

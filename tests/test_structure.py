@@ -802,7 +802,7 @@ def test_a_footnote_at_a_page_foot_leaves_the_sentence_it_interrupts_whole() -> 
     texts = [b.text for b in _parse(FOOT_NOTE_PAGE, "pdf-text")]
     sentence = next(t for t in texts if "het werk dat je levert." in t)
     assert "Dit betreft" not in sentence
-    note = next(t for t in texts if t.startswith("Dit betreft"))
+    note = next(t for t in texts if t.startswith("Voetnoot: Dit betreft"))
     assert note.endswith("Wegwijzer Jeugd en Veiligheid.")
     assert texts.index(note) == texts.index(sentence) + 1
     assert any(t.startswith("Een andere risicofactor is verveling.") for t in texts)
@@ -817,6 +817,7 @@ def test_corpus_footnotes_at_a_page_foot_stand_apart(
     blocks = parsed["inspiratieboek-ondermijning-in-de-wijk.txt"][1]
     riec = [b.text for b in blocks if "Tien Regionale Informatie- en Expertise Centra" in b.text]
     assert len(riec) == 1 and riec[0].endswith("Zie ook www.riec.nl")
-    assert riec[0].startswith("Tien Regionale")  # not "2. Tien …", read as a list item
+    # not "2. Tien …", read as a list item
+    assert riec[0].startswith("Voetnoot: Tien Regionale")
     assert any(b.text.startswith("Daarnaast is er een stuurgroep") for b in blocks)
     assert any("van het werk dat je levert." in b.text for b in blocks)

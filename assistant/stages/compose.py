@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 
 from assistant.stages.candidates import BULLET, Sentence
 from assistant.types import ABSTAIN_TEXT, QUOTE_GAP, Answer, Citation, Passage
+from foundation.sentences import FOOTNOTE_MARK
 
 # Sentences of a non-list answer (of one passage): the best one and what surrounds it.
 MAX_SENTENCES = 4
@@ -76,6 +77,8 @@ def select(
             break
         if chosen and given and sentence_key(c.text) in given:
             continue  # said before in this conversation: only the best sentence may repeat
+        if chosen and c.text.startswith(FOOTNOTE_MARK):
+            continue  # an aside, not part of the passage's story: it answers or it stays out
         allowed = SAME_PASSAGE_MARGIN if c.passage_index == best.passage_index else margin
         if c.score >= best.score - max(margin, allowed) and not _is_duplicate(c, chosen, passages):
             chosen.append(c)

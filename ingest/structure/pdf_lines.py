@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foundation.sentences import FOOTNOTE_MARK
 from ingest.cleaning import (
     Vocabulary,
     bullet_split,
@@ -115,9 +116,10 @@ def kept_lines(pages: list[RawPage], page_lines: list[list[str]]) -> tuple[list[
                 if not held:
                     # the text above ended its sentence: the note can stay where it stands
                     closed = bool(kept) and bool(_SENTENCE_CLOSE_RE.search(kept[-1].text))
-                # without its number: "2. Tien Regionale …" read as the second item of a
-                # list, and an answer quoting it began "- Tien Regionale …"
-                line.text = _NUMBERED_NOTE_RE.sub("", s)
+                # marked, without its number: "2. Tien Regionale …" read as the second item
+                # of a list, and an answer quoting it began "- Tien Regionale …"; the mark
+                # keeps an answer from using the aside as part of the story around it
+                line.text = _NUMBERED_NOTE_RE.sub(FOOTNOTE_MARK, s)
                 line.bullet, line.hard_break = False, not held
                 held.append(line)
                 continue
