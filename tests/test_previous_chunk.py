@@ -9,7 +9,11 @@ import pytest
 
 from assistant.stages.candidates import candidates
 from assistant.stages.compose import compose
-from assistant.stages.previous_chunk import leans_back, with_previous_sentence
+from assistant.stages.previous_chunk import (
+    leans_back,
+    with_previous_sentence,
+    without_dangling_opening,
+)
 from assistant.types import Passage
 
 SECTION = "5. De Wijkrechtbank, Eindhoven > Organisatie en samenwerking"
@@ -126,3 +130,31 @@ def test_the_procesregisseur_is_defined_from_the_previous_chunk(assistant) -> No
     assert not answer.abstained
     assert "verantwoordelijk voor inventarisatie" in answer.citations[0].quote
     assert answer.text.startswith("Een procesregisseur van de gemeente")
+
+
+def test_a_padding_opening_that_continues_the_chunk_before_is_dropped() -> None:
+    """The Kompas's partners for jonge aanwas: a chunk opens on the tail of the entry before
+    it ("En ook op de mate waarin …"), which an answer quoted first. It goes when it is
+    padding and continues a chunk of the same section; it stays as the best sentence, and
+    at a section's start, where it continues nothing."""
+    section = "Thema Jonge aanwas > A. BRONNEN IN DE VORM VAN PARTNERS/ACTOREN"
+    tail = (
+        "En ook op de mate waarin het vraagstuk 'jonge aanwas' speelt in de gemeente.\n\n"
+        "Jeugdhulpverlening Heeft zicht op de complexe risico's rond jeugdigen."
+    )
+    before, passage = (
+        _passage(7, "Wijkagent Heeft zicht op jongeren.", section),
+        _passage(8, tail, section),
+    )
+    opening, entry = candidates([passage])
+    opening.score, entry.score = 0.85, 0.90
+    previous = _chain(before, passage)
+    assert without_dangling_opening([opening, entry], [passage], previous) == [entry]
+    opening.score = 0.95
+    assert without_dangling_opening([opening, entry], [passage], previous) == [opening, entry]
+    opening.score = 0.85
+    starts_section = _chain(_passage(7, "Iets anders.", "Thema Cybercrime"), passage)
+    assert without_dangling_opening([opening, entry], [passage], starts_section) == [
+        opening,
+        entry,
+    ]

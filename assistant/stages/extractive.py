@@ -67,7 +67,7 @@ from assistant.stages.named_subject import (
     names_subject,
     subject_word,
 )
-from assistant.stages.previous_chunk import with_previous_sentence
+from assistant.stages.previous_chunk import with_previous_sentence, without_dangling_opening
 from assistant.stages.proper_names import NameVocabulary, missing_name_notice, unnamed_names
 from assistant.stages.question_type import list_noun
 from assistant.stages.relevance import relevance
@@ -349,6 +349,7 @@ class ExtractiveAnswerer:
         ordered, cited = with_previous_sentence(
             question.query, ordered, cited, request.previous_passage
         )
+        ordered = without_dangling_opening(ordered, cited, request.previous_passage)
         from_several = len({s.passage_index for s in ordered}) > 1
         text, citations = compose(ordered, cited, question.is_list and from_several)
         # "Vertel meer" after an answered turn continues a topic the documents were found to

@@ -105,3 +105,33 @@ def with_previous_sentence(
         score=first.score,
     )
     return [brought, *ordered], passages
+
+
+# Openers that only add to what came before ("En ook …", "Daarnaast …"); a demonstrative
+# ("Dit model biedt …") often points to the section's heading, which the citation shows.
+_CONTINUES = re.compile(
+    r"^\W*(?:en|maar|of|want|ook|daarnaast|bovendien|verder|tevens|vervolgens|daarna)\b",
+    re.IGNORECASE,
+)
+
+
+def without_dangling_opening(
+    ordered: list[Sentence], passages: Sequence[Passage], previous_passage: PreviousPassage | None
+) -> list[Sentence]:
+    """An answer does not open on a sentence that continues the chunk before ("En ook op de
+    mate waarin het vraagstuk 'jonge aanwas' speelt in de gemeente.") when that sentence is
+    padding and with_previous_sentence could not bring what it continues: the reader meets
+    half a thought first. As the answer's best sentence it stays, and so does the opening of
+    a section, which continues nothing."""
+    if len(ordered) < 2 or previous_passage is None:
+        return ordered
+    first = ordered[0]
+    passage = passages[first.passage_index]
+    best = max(ordered, key=lambda s: s.score)
+    if first is best or first.is_item or not _opens_passage(first, passage):
+        return ordered
+    if not (_CONTINUES.match(first.text) or _OOK_EARLY.match(first.text)):
+        return ordered
+    before = previous_passage(passage)
+    continues = before is not None and before.section == passage.section
+    return ordered[1:] if continues else ordered
