@@ -132,21 +132,37 @@ CITY_DEAL_TOWNS = ("Tilburg", "Breda", "Nijmegen", "Almere", "Zoetermeer", "Maas
 
 
 @pytest.mark.slow
-def test_a_refused_place_question_offers_the_passage_that_names_the_towns(assistant) -> None:
-    """ "Welke steden …" lands on the page's "Wat doen we?", which names no town, and the
-    "Wie doen mee?" list scores too far below it to be quoted: the answer is refused, and the
-    list is offered apart, with a notice, in `ask --json` as well."""
+def test_a_refused_place_question_offers_the_passage_that_names_the_town(assistant) -> None:
+    """ "Wie van de gemeente Vlaardingen …" lands on a passage about the wegwijzer's meetings
+    that names no town, and the appendix listing the participants scores too far below it to
+    be quoted: the answer is refused, and the list is offered apart, with a notice, in `ask
+    --json` as well. (Until session 18 "Welke steden doen mee aan de City Deal …?" was the
+    example; its list is now quoted, being in the same chapter as the first passage.)"""
     answer = assistant.ask(
-        "Welke steden doen mee aan de City Deal Zorg voor Veiligheid in de Stad?"
+        "Wie van de gemeente Vlaardingen schoven aan bij de bijeenkomsten voor de wegwijzer?"
     )
     assert answer.abstained and not answer.citations
     assert REFUSAL_NOTICE in answer.notices
     first = answer.alternatives[0]
-    assert first.n == 1 and first.section.endswith("Wie doen mee?")
-    assert any(town in first.quote for town in CITY_DEAL_TOWNS)
+    assert first.n == 1 and first.section.endswith(
+        "Deelnemende gemeenten en samenwerkingsverbanden"
+    )
+    assert "Vlaardingen" in first.quote
     assert first.quote in first.text
     shown = answer.to_json()["alternatives"]
     assert shown[0]["section"] == first.section and shown[0]["quote"] == first.quote
+
+
+@pytest.mark.slow
+def test_the_city_deal_towns_are_quoted_from_the_same_chapter(assistant) -> None:
+    """The "Wie doen mee?" list was only offered apart: it scored too far below "Wat doen
+    we?" to be quoted. Both stand under the page's one chapter, so the list now answers."""
+    answer = assistant.ask(
+        "Welke steden doen mee aan de City Deal Zorg voor Veiligheid in de Stad?"
+    )
+    assert not answer.abstained
+    assert answer.citations[0].section.endswith("Wie doen mee?")
+    assert all(town in answer.text for town in CITY_DEAL_TOWNS)
 
 
 @pytest.mark.slow

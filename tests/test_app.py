@@ -100,8 +100,8 @@ def test_question_gives_answer_with_numbered_sources(app: AppTest) -> None:
 @pytest.mark.slow
 def test_a_refusal_shows_the_passages_that_hold_what_it_lacked(app: AppTest) -> None:
     """A refused place question shows no sources, but "Ook relevant" passages that name
-    towns; one ticked goes into a memo text under its own heading."""
-    ask(app, "Welke steden doen mee aan de City Deal Zorg voor Veiligheid in de Stad?")
+    the town; one ticked goes into a memo text under its own heading."""
+    ask(app, "Wie van de gemeente Vlaardingen schoven aan bij de bijeenkomsten voor de wegwijzer?")
     answer = turns(app)[-1].answer
     assert answer.abstained and answer.alternatives
     html = " ".join(m.value for m in app.markdown)
