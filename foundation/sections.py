@@ -29,6 +29,12 @@ def split_path(path: str) -> list[str]:
     return path.split(SEPARATOR)
 
 
+def chapter(path: str) -> str:
+    """The outermost heading of a path: one case of the inspiratieboek, one chapter of a
+    brief. Passages under it share a topic."""
+    return split_path(path)[0].strip()
+
+
 def path_tail(path: str, parts: int) -> str:
     """The innermost `parts` headings, still joined: enough context for a passage without
     the document's whole outline."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.sections import split_path
+from foundation.sections import chapter
 from ingest.index import IndexReader
 
 
@@ -46,7 +46,7 @@ class CorpusProfile:
         for cid, i in row.items():
             chunk = index.chunks[cid]
             by_doc[chunk.doc_id].append(i)
-            by_chapter[(chunk.doc_id, _chapter(chunk.meta.get("section")))].append(i)
+            by_chapter[(chunk.doc_id, chapter(str(chunk.meta.get("section") or "")))].append(i)
         doc_mean = {d: _unit(vectors[rows].mean(axis=0)) for d, rows in by_doc.items()}
         chapter_mean = {k: _unit(vectors[rows].mean(axis=0)) for k, rows in by_chapter.items()}
         self._places: dict[str, Place] = {}
@@ -57,16 +57,12 @@ class CorpusProfile:
             if pos is None:
                 self._places[cid] = Place(opens, 0.0, 0.0)
                 continue
-            chapter = (chunk.doc_id, _chapter(chunk.meta.get("section")))
+            own = (chunk.doc_id, chapter(str(chunk.meta.get("section") or "")))
             self._places[cid] = Place(
                 opens_section=opens,
                 document_likeness=float(vectors[pos] @ doc_mean[chunk.doc_id]),
-                chapter_likeness=float(vectors[pos] @ chapter_mean[chapter]),
+                chapter_likeness=float(vectors[pos] @ chapter_mean[own]),
             )
 
     def place(self, chunk_id: str) -> Place:
         return self._places.get(chunk_id, _UNKNOWN)
-
-
-def _chapter(section: object) -> str:
-    return split_path(str(section or ""))[0].strip()

@@ -72,7 +72,7 @@ from assistant.stages.proper_names import NameVocabulary, missing_name_notice, u
 from assistant.stages.question_type import list_noun
 from assistant.stages.relevance import relevance
 from assistant.types import Answer, AnswerMode, Passage, Question
-from foundation.sections import split_path
+from foundation.sections import chapter
 
 # Passages an answer quotes, best reranked first.
 QUOTED_PASSAGES = 1
@@ -100,8 +100,7 @@ LIST_SWITCH_MARGIN = 0.10
 
 
 def _chapter(passage: Passage) -> tuple[str, str]:
-    """The document and outermost heading: one case of the inspiratieboek, one chapter."""
-    return passage.doc_id, split_path(passage.section)[0]
+    return passage.doc_id, chapter(passage.section)
 
 
 def _all_given(scored: list[Sentence], given: Collection[str]) -> bool:
@@ -247,10 +246,10 @@ class ExtractiveAnswerer:
             best = max(c.score for c in everywhere)
             margin = FOLLOWUP_SLOT_SWITCH_MARGIN if question.context else SLOT_SWITCH_MARGIN
             top = request.passages[:ANSWER_PASSAGES]
-            chapter = _chapter(quoted[0])
+            quoted_chapter = _chapter(quoted[0])
 
             def near_best(c: Sentence) -> bool:
-                same = _chapter(top[c.passage_index]) == chapter
+                same = _chapter(top[c.passage_index]) == quoted_chapter
                 return c.score >= best - (SECTION_SLOT_MARGIN if same else margin)
 
             giving = [c for c in everywhere if c.selectable and gives(slot, c.text, question.text)]
